@@ -1,0 +1,7 @@
+from helpline.core.models.base import Audited
+from helpline.core.models.group import Group, GroupMembership
+from helpline.core.models.organization import Organization
+from helpline.core.models.role import Permission, Role
+from helpline.core.models.user import User
+
+__all__ = ["Audited", "Group", "GroupMembership", "Organization", "Permission", "Role", "User"]

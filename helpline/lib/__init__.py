@@ -1,0 +1,1 @@
+"""Helpers shared by every app. Nothing here imports a model or a domain app."""

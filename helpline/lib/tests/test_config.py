@@ -1,0 +1,101 @@
+from pathlib import Path
+
+import pytest
+
+from helpline.lib import config
+from helpline.lib.errors import ConfigError
+
+
+def test_sqlite_is_the_default_with_wal_and_immediate_transactions(tmp_path: Path):
+    db = config.database("", tmp_path)
+    assert db["ENGINE"] == "django.db.backends.sqlite3"
+    assert db["NAME"] == str(tmp_path / "helpline.sqlite3")
+    assert db["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
+
+
+def test_database_url_selects_postgresql(tmp_path: Path):
+    db = config.database(
+        "postgresql://hl:s%40cret@db.example:6543/helpdesk?sslmode=require", tmp_path
+    )
+    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert (db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
+        "helpdesk",
+        "hl",
+        "s@cret",
+        "db.example",
+        "6543",
+    )
+    assert db["OPTIONS"] == {"sslmode": "require", "connect_timeout": "5"}
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("mysql://u@h/db", "unsupported scheme 'mysql'"),
+        ("postgresql://u@h:port/db", "the port is not a number"),
+        ("postgresql://u@h:5432/", "the database name is missing"),
+        ("sqlite://", "give a file"),
+    ],
+)
+def test_bad_database_urls_are_refused_with_the_reason(tmp_path: Path, url: str, message: str):
+    with pytest.raises(ConfigError, match=message):
+        config.database(url, tmp_path)
+
+
+def test_password_is_redacted_from_errors(tmp_path: Path):
+    with pytest.raises(ConfigError) as info:
+        config.database("oracle://scott:tiger@h/db", tmp_path)
+    assert "tiger" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("1", True), ("TRUE", True), ("off", False), ("0", False)]
+)
+def test_booleans(monkeypatch, raw, expected):
+    monkeypatch.setenv("HELPLINE_DEBUG", raw)
+    assert config.env_bool("HELPLINE_DEBUG") is expected
+
+
+def test_yes_is_not_a_boolean(monkeypatch):
+    monkeypatch.setenv("HELPLINE_DEBUG", "yes")
+    with pytest.raises(ConfigError, match="HELPLINE_DEBUG='yes' is not a boolean"):
+        config.env_bool("HELPLINE_DEBUG")
+
+
+def test_secret_key_is_generated_once_and_kept(tmp_path: Path):
+    first = config.secret_key("", tmp_path)
+    assert len(first) >= 50
+    assert config.secret_key("", tmp_path) == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_short_explicit_secret_key_is_refused(tmp_path: Path):
+    with pytest.raises(ConfigError, match="at least 32"):
+        config.secret_key("short", tmp_path)
+
+
+def test_smtp_url_forms():
+    plain = config.smtp("smtp://mailer:pw@mail.example:2525?starttls=1")
+    assert plain is not None
+    assert (plain.host, plain.port, plain.user, plain.password, plain.use_tls, plain.use_ssl) == (
+        "mail.example",
+        2525,
+        "mailer",
+        "pw",
+        True,
+        False,
+    )
+    tls = config.smtp("smtps://mail.example")
+    assert tls is not None
+    assert (tls.port, tls.use_ssl, tls.use_tls) == (465, True, False)
+    assert config.smtp("") is None
+    with pytest.raises(ConfigError, match="unsupported scheme"):
+        config.smtp("http://mail.example")
+
+
+def test_unwritable_data_dir_is_refused(tmp_path: Path):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    with pytest.raises(ConfigError, match="is not writable"):
+        config.data_dir(str(blocked / "data"))

@@ -1,0 +1,1 @@
+"""Factories, personas and helpers for tests. Never imported by runtime code."""

@@ -1,0 +1,1 @@
+"""Tickets, articles, states, priorities, categories (built by the ticketing core)."""
