@@ -2,6 +2,16 @@ from helpline.core.models.base import Audited
 from helpline.core.models.group import Group, GroupMembership
 from helpline.core.models.organization import Organization
 from helpline.core.models.role import Permission, Role
+from helpline.core.models.setting import RuntimeSetting
 from helpline.core.models.user import User
 
-__all__ = ["Audited", "Group", "GroupMembership", "Organization", "Permission", "Role", "User"]
+__all__ = [
+    "Audited",
+    "Group",
+    "GroupMembership",
+    "Organization",
+    "Permission",
+    "Role",
+    "RuntimeSetting",
+    "User",
+]
