@@ -1,8 +1,14 @@
-"""Test-wide fixtures: jobs run inline (Huey immediate mode), personas."""
+"""Test-wide fixtures: jobs run inline (Huey immediate mode), seeded rows kept, personas."""
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
+
+# Data migrations that seed rows every install has. A transactional test flushes the
+# database afterwards, so these are re-applied (idempotently) before each test that needs it.
+SEED_MIGRATIONS = ["helpline.core.migrations.0002_role_builtin_data"]
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -10,6 +16,24 @@ def _jobs_run_inline() -> None:
     from helpline.queue import HUEY
 
     HUEY.immediate = True
+
+
+@pytest.fixture(autouse=True)
+def _seeded_rows(request: pytest.FixtureRequest) -> None:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None and not {"db", "transactional_db"} & set(request.fixturenames):
+        return
+    request.getfixturevalue(
+        "transactional_db" if marker and marker.kwargs.get("transaction") else "db"
+    )
+    from django.apps import apps
+
+    from helpline.core.models import Role
+
+    if Role.objects.exists():
+        return
+    for name in SEED_MIGRATIONS:
+        importlib.import_module(name).forwards(apps, None)
 
 
 @pytest.fixture
