@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
     "helpline.core",
+    "helpline.projects",
     "helpline.tickets",
     "helpline.ops",
 ]

@@ -1,0 +1,18 @@
+from helpline.tickets.models.article import Article, ArticleSender, ArticleType
+from helpline.tickets.models.category import TicketCategory
+from helpline.tickets.models.priority import TicketPriority
+from helpline.tickets.models.state import TicketState, TicketStateType
+from helpline.tickets.models.ticket import Subscription, Ticket, TicketCounter
+
+__all__ = [
+    "Article",
+    "ArticleSender",
+    "ArticleType",
+    "Subscription",
+    "Ticket",
+    "TicketCategory",
+    "TicketCounter",
+    "TicketPriority",
+    "TicketState",
+    "TicketStateType",
+]
