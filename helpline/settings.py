@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "helpline.core",
     "helpline.projects",
     "helpline.tickets",
+    "helpline.search",
     "helpline.ops",
 ]
 
@@ -77,6 +78,9 @@ TEMPLATES = [
 
 DATABASES = {"default": config.database(os.environ.get("DATABASE_URL", ""), DATA_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Language of the full-text index (PostgreSQL text search configuration; on SQLite
+# "english" adds the Porter stemmer). Changing it needs `helpline search reindex`.
+SEARCH_LANGUAGE = config.search_language(os.environ.get("HELPLINE_SEARCH_LANGUAGE", "english"))
 
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = ["helpline.core.auth.LoginOrEmailBackend"]

@@ -59,6 +59,26 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+# PostgreSQL's built-in text search configurations (the language of the search index).
+SEARCH_LANGUAGES = (
+    "simple", "arabic", "armenian", "basque", "catalan", "danish", "dutch", "english",
+    "finnish", "french", "german", "greek", "hindi", "hungarian", "indonesian", "irish",
+    "italian", "lithuanian", "nepali", "norwegian", "portuguese", "romanian", "russian",
+    "serbian", "spanish", "swedish", "tamil", "turkish", "yiddish",
+)  # fmt: skip
+
+
+def search_language(raw: str) -> str:
+    """HELPLINE_SEARCH_LANGUAGE: one of PostgreSQL's text search configurations."""
+    value = raw.strip().lower()
+    if value not in SEARCH_LANGUAGES:
+        raise ConfigError(
+            f"HELPLINE_SEARCH_LANGUAGE={raw!r} is not a known language; use one of "
+            + ", ".join(SEARCH_LANGUAGES)
+        )
+    return value
+
+
 def data_dir(raw: str) -> Path:
     """Resolve and create the data directory, refusing one Helpline cannot write to."""
     path = Path(raw).expanduser().resolve()

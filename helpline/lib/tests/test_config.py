@@ -99,3 +99,12 @@ def test_unwritable_data_dir_is_refused(tmp_path: Path):
     blocked.write_text("not a folder")
     with pytest.raises(ConfigError, match="is not writable"):
         config.data_dir(str(blocked / "data"))
+
+
+def test_search_language_is_checked():
+    assert config.search_language(" English ") == "english"
+    with pytest.raises(ConfigError) as err:
+        config.search_language("klingon")
+    assert str(err.value).startswith(
+        "HELPLINE_SEARCH_LANGUAGE='klingon' is not a known language; use one of simple, arabic,"
+    )

@@ -1,0 +1,65 @@
+"""What a search backend does; one implementation per database engine."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from django.db.models import QuerySet
+
+from helpline.search.registry import Document
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """Words to find: one word (``prefix``: as a prefix), or a phrase (words in order)."""
+
+    text: str
+    phrase: bool = False
+    prefix: bool = False
+    column: str | None = None
+
+
+@dataclass(frozen=True)
+class AllOf:
+    items: tuple[TextExpr, ...]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    items: tuple[TextExpr, ...]
+
+
+@dataclass(frozen=True)
+class Without:
+    """``keep`` but not ``drop`` (full-text engines only negate against something)."""
+
+    keep: TextExpr
+    drop: TextExpr
+
+
+TextExpr = Leaf | AllOf | AnyOf | Without
+
+
+class Backend(Protocol):
+    vendor: str
+
+    def write(self, kind: str, documents: Sequence[Document]) -> None:
+        """Put these documents in the index, replacing what it held for them."""
+
+    def delete(self, kind: str, object_ids: Sequence[int]) -> int:
+        """Take these objects out of the index; returns how many were in it."""
+
+    def matching(self, kind: str, expr: TextExpr, internal: bool) -> QuerySet:
+        """A queryset of ``object_id`` values whose documents match ``expr``."""
+
+    def scored(self, kind: str, expr: TextExpr, internal: bool) -> tuple[str, list[object]]:
+        """SQL yielding ``object_id`` and ``score`` (higher is better) for every match."""
+
+    def prepare_rebuild(self) -> bool:
+        """Make the index structures match the configuration; True when they were remade
+        (and so every document must be written again)."""
+
+    def dump(self, kind: str) -> dict[int, str]:
+        """What the index holds per object, as comparable text (for checks and tests)."""

@@ -1,0 +1,24 @@
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+
+
+class SearchDocument(models.Model):
+    """One object in the full-text index: its kind ("ticket", ...) and id.
+
+    On PostgreSQL ``vector`` holds the weighted text (GIN-indexed); on SQLite the text
+    lives in the FTS5 table ``search_fts`` whose rowid is this row's id (a trigger removes
+    it with this row) and ``vector`` stays empty.
+    """
+
+    kind = models.CharField(max_length=40)
+    object_id = models.BigIntegerField()
+    indexed_at = models.DateTimeField()
+    vector = SearchVectorField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="searchdocument_object")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}"

@@ -1,0 +1,137 @@
+"""Searching: a query applied inside a queryset the caller has already scoped.
+
+The caller narrows the queryset to what the actor may see (``scope_tickets``); the search
+adds its conditions to that same SQL (``pk IN`` the index, or a join on it), so a page is
+always a page of visible results and the total counts only visible results.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, models
+from django.db.models import F, QuerySet
+
+from helpline.lib.clock import now
+from helpline.lib.errors import Invalid
+from helpline.search import compile as compiler
+from helpline.search import registry
+from helpline.search.backends import backend
+from helpline.search.query import parse
+
+M = TypeVar("M", bound=models.Model)
+
+MAX_LIMIT = 1000
+
+
+def search_documents(
+    kind: str,
+    scoped: QuerySet[M],
+    query: str,
+    *,
+    limit: int,
+    offset: int = 0,
+    include_internal: bool = False,
+) -> tuple[list[M], int]:
+    """One page of ``scoped`` matching ``query``, best first, and how many match in all.
+
+    Results are ordered by relevance (words in the title count most), then newest first;
+    a query without words orders by newest. Each result gets ``search_score`` (``None``
+    without words). ``include_internal`` lets words match internal notes: pass it only for
+    actors who may read them. Raises ``Invalid(code="search.syntax", field="query")``.
+    """
+    if not 1 <= limit <= MAX_LIMIT:
+        raise Invalid(f"limit must be 1 to {MAX_LIMIT}", code="search.limit", field="limit")
+    if offset < 0:
+        raise Invalid("offset cannot be negative", code="search.offset", field="offset")
+    spec = registry.get(kind)
+    engine = backend()
+    node = parse(query, spec.field_types, spec.aliases)
+    plan = compiler.plan(node, spec, engine, internal=include_internal, moment=now())
+    filtered = scoped.filter(plan.filter)
+    if plan.required is not None:
+        counted = filtered.filter(pk__in=engine.matching(kind, plan.required, include_internal))
+    else:
+        counted = filtered
+    total = counted.count()
+    if total == 0 or offset >= total:
+        return [], total
+    if plan.rank is None:
+        page = list(counted.order_by(*spec.newest)[offset : offset + limit])
+        for item in page:
+            item.search_score = None  # type: ignore[attr-defined]
+        return page, total
+    ranked = _ranked_ids(
+        kind,
+        filtered if plan.required is not None else counted,
+        plan,
+        spec.newest,
+        limit=limit,
+        offset=offset,
+        include_internal=include_internal,
+    )
+    by_id: dict[Any, M] = {obj.pk: obj for obj in scoped.filter(pk__in=[pk for pk, _ in ranked])}
+    page = []
+    for pk, score in ranked:
+        obj = by_id.get(pk)
+        if obj is not None:
+            obj.search_score = score  # type: ignore[attr-defined]
+            page.append(obj)
+    return page, total
+
+
+def _ranked_ids(
+    kind: str,
+    base: QuerySet[M],
+    plan: compiler.Plan,
+    newest: tuple[str, ...],
+    *,
+    limit: int,
+    offset: int,
+    include_internal: bool,
+) -> list[tuple[Any, float | None]]:
+    """Ids and scores of one page: the scoped, filtered rows joined with the index's
+    scores in one statement (an inner join when the ranked words are required)."""
+    if plan.rank is None:
+        raise ValueError("nothing to rank by")
+    engine = backend()
+    order_columns = {f"hl_o{i}": F(name.lstrip("-")) for i, name in enumerate(newest)}
+    rows = base.order_by().annotate(hl_id=F("pk"), **order_columns)
+    rows = rows.values("hl_id", *order_columns)
+    try:
+        inner_sql, inner_params = rows.query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    score_sql, score_params = engine.scored(kind, plan.rank, include_internal)
+    join = "JOIN" if plan.required is not None else "LEFT JOIN"
+    ties = ", ".join(
+        f"t.{alias} {'DESC' if name.startswith('-') else 'ASC'}"
+        for alias, name in zip(order_columns, newest, strict=True)
+    )
+    sql = (
+        f"SELECT t.hl_id, m.score FROM ({inner_sql}) t "  # noqa: S608 (ORM SQL and constants)
+        f"{join} ({score_sql}) m ON m.object_id = t.hl_id "
+        f"ORDER BY m.score DESC NULLS LAST, {ties} LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        params: list[Any] = [*inner_params, *score_params, limit, offset]
+        cursor.execute(sql, params)
+        return [(row[0], row[1]) for row in cursor.fetchall()]
+
+
+def search_tickets(
+    scoped: QuerySet[M],
+    query: str,
+    *,
+    limit: int,
+    offset: int = 0,
+    include_internal: bool = False,
+) -> tuple[list[M], int]:
+    """Tickets of ``scoped`` (already limited by ``scope_tickets``) matching ``query``.
+
+    Pass ``include_internal=True`` for agents (internal notes are searched too).
+    """
+    return search_documents(
+        "ticket", scoped, query, limit=limit, offset=offset, include_internal=include_internal
+    )

@@ -1,0 +1,226 @@
+"""Tickets in the search index: what is indexed, which fields filter, what keeps it fresh.
+
+Indexed per ticket: the title, the number, the tags, the customer's and organization's
+names and email addresses (or a guest's email), the text of every article (HTML
+stripped); internal articles go to the ``internal`` column, which only agents search.
+
+Field terms (Zammad's names work too: ``state.name``, ``tags``, ``customer.email``, ...):
+``state``, ``priority``, ``group``, ``owner``, ``customer``, ``organization``, ``tag``,
+``number`` (exact, or a prefix with ``*``), ``title`` (words in the title), ``id``,
+``article_count``, ``created_at``, ``updated_at``, ``close_at``.
+
+The index is updated inside the transaction of every ticket change (see
+``helpline.search.services.index``): created, updated (which covers tag changes),
+article added, merged (both tickets), deleted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+
+from django.db.models import Q
+
+from helpline.core.models import Group, Organization, Tagging, User
+from helpline.lib.events import subscribe
+from helpline.search.registry import Document, DocumentKind, FieldSpec, register
+from helpline.search.services.index import refresh_documents, remove_documents
+from helpline.search.text import body_text
+from helpline.tickets.events import (
+    ArticleAdded,
+    TicketCreated,
+    TicketDeleted,
+    TicketMerged,
+    TicketUpdated,
+)
+from helpline.tickets.models import Article, Ticket, TicketPriority, TicketState
+
+TAGGED_AS = "Ticket"  # Tagging.object_type of tickets
+_ID = re.compile(r"[0-9]{1,18}")
+
+
+def build_documents(ids: Sequence[int]) -> Iterator[Document]:
+    """The documents of the tickets among ``ids`` (three queries for the whole batch)."""
+    tickets = (
+        Ticket.objects.filter(pk__in=ids)
+        .select_related("customer", "organization")
+        .only(
+            "id",
+            "number",
+            "title",
+            "submitter_email",
+            "customer__login",
+            "customer__email",
+            "customer__firstname",
+            "customer__lastname",
+            "organization__name",
+            "organization__email",
+        )
+        .order_by("pk")
+    )
+    public: dict[int, list[str]] = defaultdict(list)
+    internal: dict[int, list[str]] = defaultdict(list)
+    articles = (
+        Article.objects.filter(ticket_id__in=ids)
+        .order_by("ticket_id", "id")
+        .values_list("ticket_id", "body", "content_type", "internal")
+    )
+    for ticket_id, body, content_type, is_internal in articles.iterator(chunk_size=2000):
+        (internal if is_internal else public)[ticket_id].append(body_text(body, content_type))
+    tags: dict[int, list[str]] = defaultdict(list)
+    taggings = Tagging.objects.filter(object_type=TAGGED_AS, object_id__in=ids).values_list(
+        "object_id", "tag__name"
+    )
+    for object_id, name in taggings:
+        tags[object_id].append(name)
+    for ticket in tickets:
+        people = [ticket.submitter_email]
+        if ticket.customer is not None:
+            c = ticket.customer
+            people += [c.firstname, c.lastname, c.email, c.login]
+        if ticket.organization is not None:
+            people += [ticket.organization.name, ticket.organization.email]
+        yield Document(
+            object_id=ticket.pk,
+            title=ticket.title,
+            codes=ticket.number,
+            tags=" ".join(sorted(tags[ticket.pk])),
+            people=" ".join(p for p in people if p),
+            body="\n".join(public[ticket.pk]),
+            internal="\n".join(internal[ticket.pk]),
+        )
+
+
+# -- field terms --------------------------------------------------------------------------
+
+
+def _lookup(prefix: bool) -> str:
+    return "istartswith" if prefix else "iexact"
+
+
+def _by_name_or_id(value: str, prefix: bool) -> Q:
+    q = Q(**{f"name__{_lookup(prefix)}": value})
+    if not prefix and _ID.fullmatch(value):
+        q |= Q(pk=int(value))
+    return q
+
+
+def _state(value: str, prefix: bool) -> Q:
+    return Q(state_id__in=TicketState.objects.filter(_by_name_or_id(value, prefix)).values("pk"))
+
+
+def _priority(value: str, prefix: bool) -> Q:
+    # "2 normal" is also found as "normal" (the number is part of Zammad's names).
+    names = _by_name_or_id(value, prefix)
+    names |= Q(name__icontains=f" {value}") if prefix else Q(name__iendswith=f" {value}")
+    return Q(priority_id__in=TicketPriority.objects.filter(names).values("pk"))
+
+
+def _group(value: str, prefix: bool) -> Q:
+    return Q(group_id__in=Group.objects.filter(_by_name_or_id(value, prefix)).values("pk"))
+
+
+def _organization(value: str, prefix: bool) -> Q:
+    found = Organization.objects.filter(_by_name_or_id(value, prefix)).values("pk")
+    return Q(organization_id__in=found)
+
+
+def _people(value: str, prefix: bool) -> Q:
+    """Users by login, email, first or last name, or "first last"; digits also match ids."""
+    op = _lookup(prefix)
+    q = (
+        Q(**{f"login__{op}": value})
+        | Q(**{f"email__{op}": value})
+        | Q(**{f"firstname__{op}": value})
+        | Q(**{f"lastname__{op}": value})
+    )
+    first, _, last = value.strip().partition(" ")
+    if last:
+        q |= Q(firstname__iexact=first, **{f"lastname__{op}": last.strip()})
+    if not prefix and _ID.fullmatch(value):
+        q |= Q(pk=int(value))
+    return q
+
+
+def _owner(value: str, prefix: bool) -> Q:
+    return Q(owner_id__in=User.objects.filter(_people(value, prefix)).values("pk"))
+
+
+def _customer(value: str, prefix: bool) -> Q:
+    users = User.objects.filter(_people(value, prefix)).values("pk")
+    return Q(customer_id__in=users) | Q(**{f"submitter_email__{_lookup(prefix)}": value})
+
+
+def _tag(value: str, prefix: bool) -> Q:
+    tagged = Tagging.objects.filter(
+        object_type=TAGGED_AS, **{f"tag__name__{_lookup(prefix)}": value}
+    ).values("object_id")
+    return Q(pk__in=tagged)
+
+
+def _number(value: str, prefix: bool) -> Q:
+    return Q(number__startswith=value) if prefix else Q(number=value)
+
+
+FIELDS = {
+    "state": FieldSpec("keyword", match=_state),
+    "priority": FieldSpec("keyword", match=_priority),
+    "group": FieldSpec("keyword", match=_group),
+    "owner": FieldSpec("keyword", match=_owner),
+    "customer": FieldSpec("keyword", match=_customer),
+    "organization": FieldSpec("keyword", match=_organization),
+    "tag": FieldSpec("keyword", match=_tag),
+    "number": FieldSpec("keyword", match=_number),
+    "title": FieldSpec("text", column="title"),
+    "id": FieldSpec("number", path="id"),
+    "article_count": FieldSpec("number", path="article_count"),
+    "created_at": FieldSpec("date", path="created_at"),
+    "updated_at": FieldSpec("date", path="updated_at"),
+    "close_at": FieldSpec("date", path="close_at"),
+}
+ALIASES = {
+    "state.name": "state",
+    "priority.name": "priority",
+    "group.name": "group",
+    "organization.name": "organization",
+    "tags": "tag",
+    "closed_at": "close_at",
+    **{
+        f"{who}.{attribute}": who
+        for who in ("owner", "customer")
+        for attribute in ("login", "email", "firstname", "lastname")
+    },
+}
+
+TICKET = register(
+    DocumentKind(
+        name="ticket",
+        model=Ticket,
+        build=build_documents,
+        fields=FIELDS,
+        aliases=ALIASES,
+        newest=("-created_at", "-id"),
+    )
+)
+
+
+# -- freshness: in the transaction of each change -----------------------------------------
+
+
+def _ticket_changed(event: TicketCreated | TicketUpdated | ArticleAdded) -> None:
+    refresh_documents("ticket", [event.ticket_id])
+
+
+def _tickets_merged(event: TicketMerged) -> None:
+    refresh_documents("ticket", [event.source_id, event.target_id])
+
+
+def _ticket_deleted(event: TicketDeleted) -> None:
+    remove_documents("ticket", [event.ticket_id])
+
+
+for _event in (TicketCreated, TicketUpdated, ArticleAdded):
+    subscribe(_event, _ticket_changed, in_transaction=True)
+subscribe(TicketMerged, _tickets_merged, in_transaction=True)
+subscribe(TicketDeleted, _ticket_deleted, in_transaction=True)
