@@ -139,6 +139,7 @@ _MAX_RELATIVE = 200 * 365 * 86400
 _INTEGER = re.compile(r"[+-]?[0-9]{1,12}")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _STOP = set('()"') | {" "}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -226,7 +227,7 @@ class _Lexer:
             elif word in ("NOT", "!"):
                 self.emit("NOT", word, i)
             else:
-                match = None if in_value else _FIELD.match(word)
+                match = None if after_field else _FIELD.match(word)
                 if match:
                     name = self.field_name(match.group(1))
                     if name is None:
@@ -565,5 +566,7 @@ def parse(
     """
     if len(query) > MAX_LENGTH:
         raise syntax_error(f"The query is too long (at most {MAX_LENGTH} characters).")
+    # Control characters (NUL breaks PostgreSQL) and unpaired surrogates are not text.
+    query = _CONTROL.sub(" ", query.encode("utf-8", "replace").decode("utf-8"))
     tokens = _Lexer(query, fields, aliases or {}).run()
     return _Parser(tokens, fields).parse()

@@ -42,6 +42,17 @@ class Without:
 TextExpr = Leaf | AllOf | AnyOf | Without
 
 
+def positive(expr: TextExpr) -> TextExpr:
+    """``expr`` without its "without" parts: what a match is ranked by."""
+    if isinstance(expr, Without):
+        return positive(expr.keep)
+    if isinstance(expr, AllOf):
+        return AllOf(tuple(positive(item) for item in expr.items))
+    if isinstance(expr, AnyOf):
+        return AnyOf(tuple(positive(item) for item in expr.items))
+    return expr
+
+
 class Backend(Protocol):
     vendor: str
 

@@ -19,7 +19,7 @@ from django.db.models import BooleanField, F, Func, QuerySet
 from django.db.models.expressions import RawSQL
 
 from helpline.lib.clock import now
-from helpline.search.backends.base import AllOf, AnyOf, Leaf, TextExpr, Without
+from helpline.search.backends.base import AllOf, AnyOf, Leaf, TextExpr, Without, positive
 from helpline.search.models import SearchDocument
 from helpline.search.registry import Document
 
@@ -124,11 +124,12 @@ class PostgresBackend:
 
     def scored(self, kind: str, expr: TextExpr, internal: bool) -> tuple[str, list[object]]:
         sql, params = tsquery(expr, internal)
+        rank_sql, rank_params = tsquery(positive(expr), internal)
         return (
-            f"SELECT d.object_id AS object_id, {RANK % sql} AS score "  # noqa: S608 (constants)
+            f"SELECT d.object_id AS object_id, {RANK % rank_sql} AS score "  # noqa: S608 (constants)
             "FROM search_searchdocument d "
             f"WHERE d.kind = %s AND d.vector @@ {sql}",
-            [*params, kind, *params],
+            [*rank_params, kind, *params],
         )
 
     def prepare_rebuild(self) -> bool:
