@@ -11,7 +11,6 @@ _HIDDEN = re.compile(
 )
 _TAG = re.compile(r"<[^>]*>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_SPACE = re.compile(r"\s+")
 
 # Caps keep one huge email thread from making one huge index entry (PostgreSQL refuses a
 # tsvector over 1 MB); the start of a text is what people search for.
@@ -19,9 +18,11 @@ MAX_RAW = 400_000
 
 
 def clean(text: str, limit: int) -> str:
-    """Control characters (NUL breaks PostgreSQL) out, whitespace collapsed, cut at ``limit``."""
-    text = _CONTROL.sub(" ", text[: limit * 2])
-    return _SPACE.sub(" ", text).strip()[:limit]
+    """Cut at ``limit`` characters, control characters (NUL breaks PostgreSQL) made spaces."""
+    text = text[:limit]
+    if _CONTROL.search(text):
+        text = _CONTROL.sub(" ", text)
+    return text.strip()
 
 
 def html_to_text(html: str) -> str:

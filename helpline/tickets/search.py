@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from django.db.models import Q
 
@@ -40,56 +40,65 @@ TAGGED_AS = "Ticket"  # Tagging.object_type of tickets
 _ID = re.compile(r"[0-9]{1,18}")
 
 
+def ticket_document(
+    pk: int,
+    number: str,
+    title: str,
+    people: Iterable[str],
+    tags: Iterable[str],
+    articles: Iterable[tuple[str, str, bool]],
+) -> Document:
+    """A ticket's document from its values; ``articles`` are (body, content type, internal)
+    in order. The one place that decides what a ticket's index entry holds."""
+    public: list[str] = []
+    internal: list[str] = []
+    for body, content_type, is_internal in articles:
+        (internal if is_internal else public).append(body_text(body, content_type))
+    return Document(
+        object_id=pk,
+        title=title,
+        codes=number,
+        tags=" ".join(sorted(tags)),
+        people=" ".join(p for p in people if p),
+        body="\n".join(public),
+        internal="\n".join(internal),
+    )
+
+
 def build_documents(ids: Sequence[int]) -> Iterator[Document]:
     """The documents of the tickets among ``ids`` (three queries for the whole batch)."""
     tickets = (
         Ticket.objects.filter(pk__in=ids)
-        .select_related("customer", "organization")
-        .only(
+        .order_by("pk")
+        .values_list(
             "id",
             "number",
             "title",
             "submitter_email",
-            "customer__login",
-            "customer__email",
             "customer__firstname",
             "customer__lastname",
+            "customer__email",
+            "customer__login",
             "organization__name",
             "organization__email",
         )
-        .order_by("pk")
     )
-    public: dict[int, list[str]] = defaultdict(list)
-    internal: dict[int, list[str]] = defaultdict(list)
-    articles = (
+    articles: dict[int, list[tuple[str, str, bool]]] = defaultdict(list)
+    rows = (
         Article.objects.filter(ticket_id__in=ids)
         .order_by("ticket_id", "id")
         .values_list("ticket_id", "body", "content_type", "internal")
     )
-    for ticket_id, body, content_type, is_internal in articles.iterator(chunk_size=2000):
-        (internal if is_internal else public)[ticket_id].append(body_text(body, content_type))
+    for ticket_id, *article in rows.iterator(chunk_size=2000):
+        articles[ticket_id].append(tuple(article))  # type: ignore[arg-type]
     tags: dict[int, list[str]] = defaultdict(list)
     taggings = Tagging.objects.filter(object_type=TAGGED_AS, object_id__in=ids).values_list(
         "object_id", "tag__name"
     )
     for object_id, name in taggings:
         tags[object_id].append(name)
-    for ticket in tickets:
-        people = [ticket.submitter_email]
-        if ticket.customer is not None:
-            c = ticket.customer
-            people += [c.firstname, c.lastname, c.email, c.login]
-        if ticket.organization is not None:
-            people += [ticket.organization.name, ticket.organization.email]
-        yield Document(
-            object_id=ticket.pk,
-            title=ticket.title,
-            codes=ticket.number,
-            tags=" ".join(sorted(tags[ticket.pk])),
-            people=" ".join(p for p in people if p),
-            body="\n".join(public[ticket.pk]),
-            internal="\n".join(internal[ticket.pk]),
-        )
+    for pk, number, title, *people in tickets:
+        yield ticket_document(pk, number, title, people, tags[pk], articles[pk])
 
 
 # -- field terms --------------------------------------------------------------------------

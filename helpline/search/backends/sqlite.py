@@ -8,6 +8,7 @@ as FTS5 syntax.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -75,27 +76,28 @@ class SqliteBackend:
     def write(self, kind: str, documents: Sequence[Document]) -> None:
         if not documents:
             return
-        stamp = now()
-        SearchDocument.objects.bulk_create(
-            [SearchDocument(kind=kind, object_id=d.object_id, indexed_at=stamp) for d in documents],
-            batch_size=CHUNK,
-            update_conflicts=True,
-            unique_fields=["kind", "object_id"],
-            update_fields=["indexed_at"],
-        )
-        ids: dict[int, int] = {}
-        object_ids = [d.object_id for d in documents]
-        for start in range(0, len(object_ids), CHUNK):
-            ids.update(
-                SearchDocument.objects.filter(
-                    kind=kind, object_id__in=object_ids[start : start + CHUNK]
-                ).values_list("object_id", "id")
-            )
+        by_object = {d.object_id: d for d in documents}
+        documents = list(by_object.values())
+        stamp = connection.ops.adapt_datetimefield_value(now())
         placeholders = ", ".join(["%s"] * (len(COLUMNS) + 1))
         with connection.cursor() as cursor:
-            cursor.executemany(
-                "DELETE FROM search_fts WHERE rowid = %s", [(ids[o],) for o in object_ids]
-            )
+            ids = self._ids(cursor, kind, list(by_object))
+            if ids:  # replaced: the old text goes first
+                cursor.executemany(
+                    "UPDATE search_searchdocument SET indexed_at = %s WHERE id = %s",
+                    [(stamp, pk) for pk in ids.values()],
+                )
+                cursor.executemany(
+                    "DELETE FROM search_fts WHERE rowid = %s", [(pk,) for pk in ids.values()]
+                )
+            new = [o for o in by_object if o not in ids]
+            if new:
+                cursor.executemany(
+                    "INSERT INTO search_searchdocument (kind, object_id, indexed_at) "
+                    "VALUES (%s, %s, %s)",
+                    [(kind, o, stamp) for o in new],
+                )
+                ids.update(self._ids(cursor, kind, new))
             cursor.executemany(
                 f"INSERT INTO search_fts (rowid, {', '.join(COLUMNS)}) VALUES ({placeholders})",  # noqa: S608
                 [
@@ -103,6 +105,20 @@ class SqliteBackend:
                     for d in documents
                 ],
             )
+
+    def _ids(self, cursor: Any, kind: str, object_ids: Sequence[int]) -> dict[int, int]:
+        """SearchDocument ids of these objects (those that have one)."""
+        found: dict[int, int] = {}
+        for start in range(0, len(object_ids), CHUNK):
+            chunk = object_ids[start : start + CHUNK]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                "SELECT object_id, id FROM search_searchdocument "  # noqa: S608 (placeholders)
+                f"WHERE kind = %s AND object_id IN ({marks})",
+                [kind, *chunk],
+            )
+            found.update(cursor.fetchall())
+        return found
 
     def delete(self, kind: str, object_ids: Sequence[int]) -> int:
         # The trigger removes the text with each row.
