@@ -75,15 +75,28 @@ def cmd_seed(args: argparse.Namespace) -> int:
     with database_errors():
         apply_migrations(verbosity=0)
     print(f"Seeding the {describe_database()} (seed {plan.seed}).", flush=True)
-    bar = tqdm(total=plan.tickets, unit=" tickets", unit_scale=True, desc="tickets")
+    bars: list[Any] = []
+
+    def progress(n: int) -> None:
+        if not bars:  # the rate counts tickets only, from their first batch
+            bars.append(tqdm(total=plan.tickets, unit=" tickets", unit_scale=True, desc="tickets"))
+        bars[0].update(n)
+
+    def out(line: str) -> None:
+        if bars:
+            bars[0].write(line)
+        else:
+            print(line, flush=True)
+
     started = time.monotonic()
     try:
         with database_errors():
-            report = seed(plan, progress=bar.update, out=lambda line: bar.write(line))
+            report = seed(plan, progress=progress, out=out)
     except SeedError as exc:
         raise CliError(str(exc)) from None
     finally:
-        bar.close()
+        for bar in bars:
+            bar.close()
     elapsed = time.monotonic() - started
     counts = ", ".join(f"{n:,} {name}" for name, n in report.counts.items())
     print(f"Created {counts}.")

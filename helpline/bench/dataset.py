@@ -503,8 +503,8 @@ def seed(
     """Load the dataset described by ``plan`` into an empty ticket database.
 
     Raises ``SeedError`` when tickets already exist (numbers and ids would mix with real
-    ones). ``progress(n)`` is called after each batch of ``n`` tickets; ``out`` receives
-    one line per phase.
+    ones). ``progress(0)`` is called when the tickets start and ``progress(n)`` after each
+    batch of ``n`` tickets; ``out`` receives one line per phase.
     """
     if Ticket.objects.exists():
         raise SeedError(
@@ -524,6 +524,8 @@ def seed(
             f"{plan.groups:,} groups, {len(seeder.tag_ids):,} tags in "
             f"{time.monotonic() - phase:.1f} s"
         )
+        if progress is not None:
+            progress(0)  # the tickets start now
         loaded = [Ticket, Article, Tagging, Attachment, SearchDocument]
         with _without_secondary_indexes(loaded, seeder.report):
             seeder.tickets(progress, plan.workers)

@@ -7,7 +7,8 @@ class SearchDocument(models.Model):
 
     On PostgreSQL ``vector`` holds the weighted text (GIN-indexed); on SQLite the text
     lives in the FTS5 table ``search_fts`` whose rowid is this row's id (a trigger removes
-    it with this row) and ``vector`` stays empty.
+    it with this row) and ``vector`` stays empty. A migration that makes Django rebuild this
+    table on SQLite drops the trigger: ``helpline search reindex`` puts it back.
     """
 
     kind = models.CharField(max_length=40)

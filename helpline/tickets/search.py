@@ -217,7 +217,22 @@ TICKET = register(
 # -- freshness: in the transaction of each change -----------------------------------------
 
 
+# Changes to these fields leave a ticket's index entry as it was (they filter through
+# field terms on the live row instead).
+NOT_INDEXED = frozenset(
+    {
+        "state", "state_id", "priority", "priority_id", "group", "group_id", "category",
+        "category_id", "owner", "owner_id", "assignees", "pending_time", "on_hold", "note",
+        "resolution", "time_unit", "escalation_at", "close_at", "first_response_at",
+        "last_contact_at", "last_contact_agent_at", "last_contact_customer_at", "type",
+        "project", "project_id", "release", "release_id", "preferences", "attributes",
+    }
+)  # fmt: skip
+
+
 def _ticket_changed(event: TicketCreated | TicketUpdated | ArticleAdded) -> None:
+    if isinstance(event, TicketUpdated) and event.changes and set(event.changes) <= NOT_INDEXED:
+        return
     refresh_documents("ticket", [event.ticket_id])
 
 

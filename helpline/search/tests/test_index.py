@@ -227,3 +227,20 @@ def test_any_query_runs_or_is_invalid(history, query):
     except Invalid as exc:
         outcome = (exc.code, exc.field)
     assert outcome in (None, ("search.syntax", "query"))
+
+
+def test_changes_to_unindexed_fields_leave_the_entry_alone(group_a):
+    ticket = make_ticket("Scanner makes noise", group=group_a)
+    stamp = SearchDocument.objects.get(object_id=ticket.pk).indexed_at
+    with transaction.atomic():
+        Ticket.objects.filter(pk=ticket.pk).update(
+            state=TicketState.objects.get(name="closed"), title="Changed behind its back"
+        )
+        events.publish(TicketUpdated(ticket.pk, None, {"state_id": (2, 4)}))
+    assert SearchDocument.objects.get(object_id=ticket.pk).indexed_at == stamp
+    assert hits("scanner") == [ticket.pk]
+    assert hits("state:closed") == [ticket.pk]
+    with transaction.atomic():
+        events.publish(TicketUpdated(ticket.pk, None, {}))  # unknown changes: rewrite
+    assert hits("scanner") == []
+    assert hits("behind") == [ticket.pk]
