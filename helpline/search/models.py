@@ -5,6 +5,9 @@ from django.db import models
 class SearchDocument(models.Model):
     """One object in the full-text index: its kind ("ticket", ...) and id.
 
+    The id is not drawn from a sequence: it is ``object_id * 16 + kind code``
+    (``DocumentKind.document_id``), so an index hit names its object without a lookup.
+
     On PostgreSQL ``vector`` holds the weighted text (GIN-indexed); on SQLite the text
     lives in the FTS5 table ``search_fts`` whose rowid is this row's id (a trigger removes
     it with this row) and ``vector`` stays empty. A migration that makes Django rebuild this

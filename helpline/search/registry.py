@@ -69,9 +69,12 @@ class DocumentKind:
 
     ``build(ids)`` returns the documents of the objects that exist among ``ids`` (the rest
     are removed from the index). ``newest`` orders equal ranks and queries without words.
+    ``code`` makes document ids follow from object ids, so the index leads straight to the
+    object (no lookup table in between).
     """
 
     name: str
+    code: int  # 1-15, unique: a document's id is object_id * KIND_SLOTS + code
     model: type[models.Model]
     build: Callable[[Sequence[int]], Iterable[Document]]
     fields: Mapping[str, FieldSpec] = field(default_factory=dict)
@@ -82,11 +85,20 @@ class DocumentKind:
     def field_types(self) -> dict[str, FieldType]:
         return {name: spec.type for name, spec in self.fields.items()}
 
+    def document_id(self, object_id: int) -> int:
+        return object_id * KIND_SLOTS + self.code
 
+
+KIND_SLOTS = 16
 _KINDS: dict[str, DocumentKind] = {}
 
 
 def register(kind: DocumentKind) -> DocumentKind:
+    if not 1 <= kind.code < KIND_SLOTS:
+        raise ValueError(f"{kind.name}: code must be 1 to {KIND_SLOTS - 1}")
+    taken = {k.code: k.name for k in _KINDS.values() if k.name != kind.name}
+    if kind.code in taken:
+        raise ValueError(f"{kind.name}: code {kind.code} is already {taken[kind.code]}'s")
     for name, spec in kind.fields.items():
         if spec.type == "text" and spec.column not in COLUMNS:
             raise ValueError(f"{kind.name}.{name}: text fields need an index column")

@@ -205,11 +205,12 @@ ALIASES = {
 TICKET = register(
     DocumentKind(
         name="ticket",
+        code=1,
         model=Ticket,
         build=build_documents,
         fields=FIELDS,
         aliases=ALIASES,
-        newest=("-created_at", "-id"),
+        newest=("-id",),  # ids follow creation; the ticket indexes all end in id
     )
 )
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
-
-from django.db.models import QuerySet
+from typing import Any, Protocol
 
 from helpline.search.registry import Document
 
@@ -62,8 +60,9 @@ class Backend(Protocol):
     def delete(self, kind: str, object_ids: Sequence[int]) -> int:
         """Take these objects out of the index; returns how many were in it."""
 
-    def matching(self, kind: str, expr: TextExpr, internal: bool) -> QuerySet:
-        """A queryset of ``object_id`` values whose documents match ``expr``."""
+    def matching(self, kind: str, expr: TextExpr, internal: bool) -> Any:
+        """The ids of the objects whose documents match ``expr``, as something
+        ``pk__in=`` takes (a subquery: a values queryset or raw SQL)."""
 
     def scored(self, kind: str, expr: TextExpr, internal: bool) -> tuple[str, list[object]]:
         """SQL yielding ``object_id`` and ``score`` (higher is better) for every match."""

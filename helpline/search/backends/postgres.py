@@ -19,6 +19,7 @@ from django.db.models import BooleanField, F, Func, QuerySet
 from django.db.models.expressions import RawSQL
 
 from helpline.lib.clock import now
+from helpline.search import registry
 from helpline.search.backends.base import AllOf, AnyOf, Leaf, TextExpr, Without, positive
 from helpline.search.models import SearchDocument
 from helpline.search.registry import Document
@@ -84,13 +85,16 @@ class PostgresBackend:
         stamp = now()
         lang = settings.SEARCH_LANGUAGE
         vector_params = [lang] * 4
+        spec = registry.get(kind)
+        documents = list({d.object_id: d for d in documents}.values())
         with connection.cursor() as cursor:
             for start in range(0, len(documents), CHUNK):
                 chunk = documents[start : start + CHUNK]
-                values = ", ".join(["(%s::bigint, %s, %s, %s, %s)"] * len(chunk))
+                values = ", ".join(["(%s::bigint, %s::bigint, %s, %s, %s, %s)"] * len(chunk))
                 params: list[Any] = [kind, stamp, *vector_params]
                 for d in chunk:
                     params += [
+                        spec.document_id(d.object_id),
                         d.object_id,
                         d.title,
                         f"{d.codes}\n{d.tags}\n{d.people}",
@@ -99,10 +103,10 @@ class PostgresBackend:
                     ]
                 # Parameters of the SELECT list come before those of the VALUES list.
                 cursor.execute(
-                    "INSERT INTO search_searchdocument (kind, object_id, indexed_at, vector) "  # noqa: S608 (constants)
-                    f"SELECT %s, v.oid, %s, {_VECTOR} "
-                    f"FROM (VALUES {values}) AS v(oid, a, b, c, d) "
-                    "ON CONFLICT (kind, object_id) DO UPDATE "
+                    "INSERT INTO search_searchdocument (id, kind, object_id, indexed_at, vector) "  # noqa: S608 (constants)
+                    f"SELECT v.id, %s, v.oid, %s, {_VECTOR} "
+                    f"FROM (VALUES {values}) AS v(id, oid, a, b, c, d) "
+                    "ON CONFLICT (id) DO UPDATE "
                     "SET vector = EXCLUDED.vector, indexed_at = EXCLUDED.indexed_at",
                     params,
                 )

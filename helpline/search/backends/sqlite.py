@@ -1,4 +1,5 @@
-"""SQLite: an FTS5 table ``search_fts`` whose rowid is the SearchDocument id.
+"""SQLite: an FTS5 table ``search_fts`` whose rowid is the SearchDocument id
+(``object_id * 16 + kind code``).
 
 Ranking is FTS5's bm25 with per-column weights (title counts most, internal notes and
 bodies least). Queries are built from quoted strings only, so no user input is ever read
@@ -12,13 +13,19 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
 from helpline.lib.clock import now
+from helpline.search import registry
 from helpline.search.backends.base import AllOf, AnyOf, Leaf, TextExpr, Without
 from helpline.search.models import SearchDocument
-from helpline.search.registry import BM25_WEIGHTS, COLUMNS, PUBLIC_COLUMNS, Document
+from helpline.search.registry import (
+    BM25_WEIGHTS,
+    COLUMNS,
+    KIND_SLOTS,
+    PUBLIC_COLUMNS,
+    Document,
+)
 
 CHUNK = 500
 _WEIGHTS = ", ".join(str(w) for w in BM25_WEIGHTS)
@@ -76,48 +83,38 @@ class SqliteBackend:
     def write(self, kind: str, documents: Sequence[Document]) -> None:
         if not documents:
             return
-        by_object = {d.object_id: d for d in documents}
-        documents = list(by_object.values())
+        spec = registry.get(kind)
+        by_id = {spec.document_id(d.object_id): d for d in documents}
         stamp = connection.ops.adapt_datetimefield_value(now())
         placeholders = ", ".join(["%s"] * (len(COLUMNS) + 1))
         with connection.cursor() as cursor:
-            ids = self._ids(cursor, kind, list(by_object))
-            if ids:  # replaced: the old text goes first
+            existing = self._existing(cursor, list(by_id))
+            if existing:  # replaced: the old text goes first
                 cursor.executemany(
-                    "UPDATE search_searchdocument SET indexed_at = %s WHERE id = %s",
-                    [(stamp, pk) for pk in ids.values()],
+                    "DELETE FROM search_fts WHERE rowid = %s", [(pk,) for pk in existing]
                 )
-                cursor.executemany(
-                    "DELETE FROM search_fts WHERE rowid = %s", [(pk,) for pk in ids.values()]
-                )
-            new = [o for o in by_object if o not in ids]
-            if new:
-                cursor.executemany(
-                    "INSERT INTO search_searchdocument (kind, object_id, indexed_at) "
-                    "VALUES (%s, %s, %s)",
-                    [(kind, o, stamp) for o in new],
-                )
-                ids.update(self._ids(cursor, kind, new))
+            cursor.executemany(
+                "INSERT INTO search_searchdocument (id, kind, object_id, indexed_at) "
+                "VALUES (%s, %s, %s, %s) "
+                "ON CONFLICT (id) DO UPDATE SET indexed_at = excluded.indexed_at",
+                [(pk, kind, d.object_id, stamp) for pk, d in by_id.items()],
+            )
             cursor.executemany(
                 f"INSERT INTO search_fts (rowid, {', '.join(COLUMNS)}) VALUES ({placeholders})",  # noqa: S608
-                [
-                    (ids[d.object_id], *(getattr(d, column) for column in COLUMNS))
-                    for d in documents
-                ],
+                [(pk, *(getattr(d, column) for column in COLUMNS)) for pk, d in by_id.items()],
             )
 
-    def _ids(self, cursor: Any, kind: str, object_ids: Sequence[int]) -> dict[int, int]:
-        """SearchDocument ids of these objects (those that have one)."""
-        found: dict[int, int] = {}
-        for start in range(0, len(object_ids), CHUNK):
-            chunk = object_ids[start : start + CHUNK]
+    def _existing(self, cursor: Any, ids: Sequence[int]) -> list[int]:
+        """Which of these document ids are in the index already."""
+        found: list[int] = []
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(
-                "SELECT object_id, id FROM search_searchdocument "  # noqa: S608 (placeholders)
-                f"WHERE kind = %s AND object_id IN ({marks})",
-                [kind, *chunk],
+                f"SELECT id FROM search_searchdocument WHERE id IN ({marks})",  # noqa: S608
+                chunk,
             )
-            found.update(cursor.fetchall())
+            found += [row[0] for row in cursor.fetchall()]
         return found
 
     def delete(self, kind: str, object_ids: Sequence[int]) -> int:
@@ -125,20 +122,21 @@ class SqliteBackend:
         deleted, _ = SearchDocument.objects.filter(kind=kind, object_id__in=object_ids).delete()
         return deleted
 
-    def matching(self, kind: str, expr: TextExpr, internal: bool) -> QuerySet:
-        hits = RawSQL(
-            "SELECT rowid FROM search_fts WHERE search_fts MATCH %s",
-            [match_expression(expr, internal)],
+    def matching(self, kind: str, expr: TextExpr, internal: bool) -> Any:
+        # Document ids are object_id * 16 + kind code: the hit names its object directly.
+        return RawSQL(  # noqa: S611 (the query is a parameter)
+            f"SELECT rowid / {KIND_SLOTS} FROM search_fts "  # noqa: S608 (constants)
+            f"WHERE search_fts MATCH %s AND rowid %% {KIND_SLOTS} = %s",
+            [match_expression(expr, internal), registry.get(kind).code],
         )
-        return SearchDocument.objects.filter(kind=kind, id__in=hits).values("object_id")
 
     def scored(self, kind: str, expr: TextExpr, internal: bool) -> tuple[str, list[object]]:
         sql = (
-            f"SELECT d.object_id AS object_id, -bm25(search_fts, {_WEIGHTS}) AS score "  # noqa: S608
-            "FROM search_fts JOIN search_searchdocument d ON d.id = search_fts.rowid "
-            "WHERE search_fts MATCH %s AND d.kind = %s"
+            f"SELECT rowid / {KIND_SLOTS} AS object_id, "  # noqa: S608 (constants)
+            f"-bm25(search_fts, {_WEIGHTS}) AS score FROM search_fts "
+            f"WHERE search_fts MATCH %s AND rowid %% {KIND_SLOTS} = %s"
         )
-        return sql, [match_expression(expr, internal), kind]
+        return sql, [match_expression(expr, internal), registry.get(kind).code]
 
     def prepare_rebuild(self) -> bool:
         with connection.cursor() as cursor:
