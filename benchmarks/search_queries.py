@@ -65,7 +65,7 @@ def main() -> None:
             times, total = [], 0
             for _ in range(args.repeat):
                 started = time.perf_counter()
-                page, total = search_tickets(
+                _page, total = search_tickets(
                     scoped, query, limit=args.limit, include_internal=True
                 )
                 times.append((time.perf_counter() - started) * 1000)

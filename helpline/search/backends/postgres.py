@@ -129,10 +129,12 @@ class PostgresBackend:
     def scored(self, kind: str, expr: TextExpr, internal: bool) -> tuple[str, list[object]]:
         sql, params = tsquery(expr, internal)
         rank_sql, rank_params = tsquery(positive(expr), internal)
+        # OFFSET 0 fences the match off: PostgreSQL finds it through the GIN index first,
+        # instead of scanning every document in rank order.
         return (
             f"SELECT d.object_id AS object_id, {RANK % rank_sql} AS score "  # noqa: S608 (constants)
-            "FROM search_searchdocument d "
-            f"WHERE d.kind = %s AND d.vector @@ {sql}",
+            "FROM (SELECT object_id, vector FROM search_searchdocument "
+            f"WHERE kind = %s AND vector @@ {sql} OFFSET 0) d",
             [*rank_params, kind, *params],
         )
 
