@@ -105,6 +105,18 @@ def apply_migrations(verbosity: int = 1) -> None:
     print("Migrations applied.")
 
 
+def collect_static() -> None:
+    """Copy our static files and the installed Bootstrap/HTMX packages into STATIC_ROOT with
+    hashed names and compressed copies, which the web workers serve (WhiteNoise). Only files
+    that changed since the last start are copied again."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if settings.WHITENOISE_USE_FINDERS:
+        return  # debug mode serves straight from the packages
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
     setup_django()
     require_database()
@@ -198,6 +210,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if not args.no_migrate:
             apply_migrations(verbosity=0)
         bootstrap_admin()
+    collect_static()
 
     metrics_dir = settings.DATA_DIR / "run" / "metrics"
     shutil.rmtree(metrics_dir, ignore_errors=True)

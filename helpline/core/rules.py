@@ -1,4 +1,4 @@
-"""Pure rules about people: what a login, an email and a password must look like."""
+"""Pure rules about people: what a login, an email, a password and a locale must look like."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
 
 from helpline.lib.errors import Invalid
 
@@ -23,7 +24,7 @@ def check_login(login: str) -> str:
     if "@" in login:
         return check_email(login, field="login")
     raise Invalid(
-        "a login is 3 to 20 letters, digits, dots or dashes (or an email address)",
+        _("a login is 3 to 20 letters, digits, dots or dashes (or an email address)"),
         code="user.login_invalid",
         field="login",
     )
@@ -33,11 +34,11 @@ def check_email(email: str, *, field: str = "email", required: bool = False) -> 
     email = (email or "").strip()
     if not email:
         if required:
-            raise Invalid("an email address is required", code="user.email_missing", field=field)
+            raise Invalid(_("an email address is required"), code="user.email_missing", field=field)
         return ""
     if len(email) > EMAIL_MAX:
         raise Invalid(
-            f"an email address has at most {EMAIL_MAX} characters",
+            _("an email address has at most %(count)d characters") % {"count": EMAIL_MAX},
             code="user.email_too_long",
             field=field,
         )
@@ -45,16 +46,60 @@ def check_email(email: str, *, field: str = "email", required: bool = False) -> 
         validate_email(email)
     except ValidationError:
         raise Invalid(
-            f"{email!r} is not an email address", code="user.email_invalid", field=field
+            _("%(email)s is not an email address") % {"email": repr(email)},
+            code="user.email_invalid",
+            field=field,
         ) from None
     return email
 
 
-def check_password(password: str, *, minimum: int = PASSWORD_MIN) -> str:
+def check_password(password: str, *, minimum: int = PASSWORD_MIN, field: str = "password") -> str:
     if password is None or len(password) < minimum:
         raise Invalid(
-            f"a password has at least {minimum} characters",
+            _("a password has at least %(count)d characters") % {"count": minimum},
             code="user.password_too_short",
-            field="password",
+            field=field,
         )
     return password
+
+
+# NodePoint's special accounts: "guest" means people who are not signed in and "api" the
+# JSON API's user; neither can be registered. ("demo" can, but cannot change its password.)
+RESERVED_LOGINS = frozenset({"guest", "api", "system"})
+DEMO_LOGIN = "demo"
+
+
+def is_reserved_login(login: str) -> bool:
+    return login.strip().lower() in RESERVED_LOGINS
+
+
+def is_demo_login(login: str) -> bool:
+    return login.strip().lower() == DEMO_LOGIN
+
+
+# A user's language is kept Zammad's way, as ``preferences["locale"]`` ("fr-fr"); pages use
+# Django's language codes ("fr").
+LOCALES = {"en": "en-us", "fr": "fr-fr"}
+
+
+def check_locale(value: str) -> str:
+    """The stored locale for ``value`` ("fr", "fr-fr", "fr_FR" all give "fr-fr")."""
+    language = language_of(value)
+    if language is None:
+        raise Invalid(
+            _("%(value)s is not a supported language") % {"value": repr(value)},
+            code="user.locale_unsupported",
+            field="locale",
+        )
+    return LOCALES[language]
+
+
+def language_of(locale: str | None) -> str | None:
+    """The page language ("fr") of a stored or requested locale, ``None`` when unsupported."""
+    if not locale:
+        return None
+    code = locale.strip().lower().replace("_", "-")
+    for language in (code, code.split("-")[0]):
+        if language in LOCALES:
+            return language
+    return None
