@@ -28,8 +28,9 @@ def theme_colors(value: str) -> tuple[str, str]:
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
 
     luminance = 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
-    # White text when it contrasts better than black (WCAG relative luminance).
-    text = "#ffffff" if (1.05 / (luminance + 0.05)) >= ((luminance + 0.05) / 0.05) else "#000000"
+    # White text when it reaches WCAG's AA contrast (4.5:1), else whichever contrasts more.
+    on_white, on_black = 1.05 / (luminance + 0.05), (luminance + 0.05) / 0.05
+    text = "#ffffff" if on_white >= 4.5 or on_white >= on_black else "#000000"
     return color, text
 
 
@@ -49,6 +50,7 @@ def _site() -> dict[str, Any]:
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    """``site.name``, ``.notice``, ``.theme_color``, ``.theme_text``, ``.favicon`` and
-    ``.allow_registrations``, read once per page (one query) and only when shown."""
-    return {"site": SimpleLazyObject(_site)}
+    """``site_info.name``, ``.notice``, ``.theme_color``, ``.theme_text``, ``.favicon`` and
+    ``.allow_registrations``, read once per page (one query) and only when shown. (Not
+    ``site``: Django's authentication views put their own ``site`` in the context.)"""
+    return {"site_info": SimpleLazyObject(_site)}

@@ -63,7 +63,7 @@ def data_dir(raw: str) -> Path:
     """Resolve and create the data directory, refusing one Helpline cannot write to."""
     path = Path(raw).expanduser().resolve()
     try:
-        for sub in ("", "uploads", "run", "outbox"):
+        for sub in ("", "uploads", "run", "outbox", "static"):
             (path / sub).mkdir(parents=True, exist_ok=True)
         probe = path / ".write-test"
         probe.write_text("ok")

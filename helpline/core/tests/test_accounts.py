@@ -304,7 +304,9 @@ def test_a_guest_has_no_password_to_change():
 
 def test_a_new_address_applies_once_confirmed_from_the_new_mailbox(mailoutbox):
     user = UserFactory(login="mover", email="old@example.com", verified=True)
-    new = accounts.update_email(Actor.for_user(user), password=PASSWORD, new_email="new@example.com")
+    new = accounts.update_email(
+        Actor.for_user(user), password=PASSWORD, new_email="new@example.com"
+    )
     assert new == "new@example.com"
     assert User.objects.get(pk=user.pk).email == "old@example.com"
     assert len(mailoutbox) == 1
@@ -364,7 +366,9 @@ def test_an_address_taken_meanwhile_is_refused_on_confirmation(mailoutbox):
 # -- language -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("given", "stored"), [("fr", "fr-fr"), ("fr-FR", "fr-fr"), ("en", "en-us")])
+@pytest.mark.parametrize(
+    ("given", "stored"), [("fr", "fr-fr"), ("fr-FR", "fr-fr"), ("en", "en-us")]
+)
 def test_the_language_is_kept_in_the_preferences_the_zammad_way(given, stored):
     user = UserFactory()
     user.preferences = {"notification_sound": {"enabled": True}}
