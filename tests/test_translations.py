@@ -56,11 +56,5 @@ def test_the_committed_mo_matches_the_po(french):
 def test_django_reads_the_french_catalogue():
     with translation.override("fr"):
         assert translation.gettext("Log in") == "Se connecter"
-        assert (
-            translation.ngettext(
-                "The link works once, for %(hours)s hour.",
-                "The link works once, for %(hours)s hours.",
-                24,
-            )
-            == "Le lien fonctionne une fois, pendant %(hours)s heures."
-        )
+        assert translation.ngettext("%(count)d day", "%(count)d days", 7) == "%(count)d jours"
+        assert translation.ngettext("%(count)d day", "%(count)d days", 1) == "%(count)d jour"

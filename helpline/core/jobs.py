@@ -15,6 +15,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import ngettext
 
 from helpline.core import rules, tokens
 from helpline.core.models import User
@@ -62,9 +63,9 @@ def send_account_mail(user_id: int, kind: str, locale: str = "", new_email: str 
         "site_name": site["site.name"],
         "link": base_url + reverse(page, args=[token]),
         "new_email": new_email,
-        "valid_hours": int(tokens.MAX_AGE[purpose].total_seconds() // 3600),
     }
     with translation.override(language):
+        context["valid_for"] = _duration(int(tokens.MAX_AGE[purpose].total_seconds() // 3600))
         subject = render_to_string(f"core/mail/account_{kind}_subject.txt", context)
         text = render_to_string(f"core/mail/account_{kind}.txt", context)
         html = render_to_string(f"core/mail/account_{kind}.html", context)
@@ -77,3 +78,10 @@ def send_account_mail(user_id: int, kind: str, locale: str = "", new_email: str 
     message.attach_alternative(html, "text/html")
     message.send()
     log.info("sent %s mail to user %s", kind, user.pk)
+
+
+def _duration(hours: int) -> str:
+    if hours % 24 == 0:
+        days = hours // 24
+        return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
+    return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}

@@ -65,6 +65,8 @@ def test_registration_creates_an_unconfirmed_customer_and_mails_a_link(mailoutbo
     mail = mailoutbox[0]
     assert mail.to == ["jdoe@example.com"]
     assert mail.subject == "Confirmez votre adresse e-mail pour Helpline"
+    assert mail.body.startswith("Bonjour Jane Doe,\n")
+    assert "Le lien fonctionne une seule fois, pendant 7 jours." in mail.body
     assert mail.from_email == "Helpline <helpline@127.0.0.1>"
     html, mimetype = mail.alternatives[0]
     assert mimetype == "text/html"
@@ -188,6 +190,7 @@ def test_lost_password_mails_a_link_by_login_or_email_in_any_case(mailoutbox, gi
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["reset@example.com"]
     assert mailoutbox[0].subject == "Choose a new password for Helpline"
+    assert "The link works once, within 1 day." in mailoutbox[0].body
 
 
 def test_a_reset_link_sets_the_password_once_and_confirms_the_address(mailoutbox):
