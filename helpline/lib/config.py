@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import stat
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,9 +66,9 @@ def data_dir(raw: str) -> Path:
     try:
         for sub in ("", "uploads", "run", "outbox", "static"):
             (path / sub).mkdir(parents=True, exist_ok=True)
-        probe = path / ".write-test"
-        probe.write_text("ok")
-        probe.unlink()
+        # A probe of its own: several processes start at once and check the same folder.
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".write-test-") as probe:
+            probe.write(b"ok")
     except OSError as exc:
         raise ConfigError(
             f"HELPLINE_DATA_DIR={path} is not writable ({exc.strerror}); "
