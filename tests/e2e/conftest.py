@@ -4,17 +4,12 @@ run inline, so a mail is there as soon as the page that sent it has answered."""
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from collections.abc import Callable, Iterator
 
 import pytest
 from playwright.sync_api import Browser, Dialog, Page, sync_playwright
-
-# Playwright's sync API keeps an event loop in the test thread; the test's own ORM calls
-# (fixtures, assertions) are plain synchronous code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags Chromium waits on services it cannot reach here.
@@ -33,12 +28,18 @@ PHONE = {"width": 390, "height": 844}
 LINK = re.compile(r"https?://[^\s\"<>]+/accounts/[a-z/]+/[^/\s\"<>]+/")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    """One Chromium per test module. While Playwright's sync API runs, its event loop counts
+    as running in this thread, which Django takes for async code; the tests' own ORM calls
+    (factories, assertions) are plain synchronous code, so Django is told so for as long as
+    the browser lives, and no longer."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
 
 
 @pytest.fixture
