@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext as _
-
 from helpline.lib.actor import Actor
 from helpline.lib.errors import PermissionDenied
 
@@ -118,7 +116,7 @@ def require(actor: Actor, *permissions: str) -> None:
     """Raise ``PermissionDenied`` unless the actor holds one of ``permissions``."""
     if not actor.has_any(*permissions):
         raise PermissionDenied(
-            _("this needs one of the permissions: %(names)s") % {"names": ", ".join(permissions)},
+            f"this needs one of the permissions: {', '.join(permissions)}",
             code="permission.missing",
         )
 

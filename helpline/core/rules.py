@@ -6,7 +6,6 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.utils.translation import gettext as _
 
 from helpline.lib.errors import Invalid
 
@@ -24,7 +23,7 @@ def check_login(login: str) -> str:
     if "@" in login:
         return check_email(login, field="login")
     raise Invalid(
-        _("a login is 3 to 20 letters, digits, dots or dashes (or an email address)"),
+        "a login is 3 to 20 letters, digits, dots or dashes (or an email address)",
         code="user.login_invalid",
         field="login",
     )
@@ -34,11 +33,11 @@ def check_email(email: str, *, field: str = "email", required: bool = False) -> 
     email = (email or "").strip()
     if not email:
         if required:
-            raise Invalid(_("an email address is required"), code="user.email_missing", field=field)
+            raise Invalid("an email address is required", code="user.email_missing", field=field)
         return ""
     if len(email) > EMAIL_MAX:
         raise Invalid(
-            _("an email address has at most %(count)d characters") % {"count": EMAIL_MAX},
+            f"an email address has at most {EMAIL_MAX} characters",
             code="user.email_too_long",
             field=field,
         )
@@ -46,21 +45,9 @@ def check_email(email: str, *, field: str = "email", required: bool = False) -> 
         validate_email(email)
     except ValidationError:
         raise Invalid(
-            _("%(email)s is not an email address") % {"email": repr(email)},
-            code="user.email_invalid",
-            field=field,
+            f"{email!r} is not an email address", code="user.email_invalid", field=field
         ) from None
     return email
-
-
-def check_password(password: str, *, minimum: int = PASSWORD_MIN, field: str = "password") -> str:
-    if password is None or len(password) < minimum:
-        raise Invalid(
-            _("a password has at least %(count)d characters") % {"count": minimum},
-            code="user.password_too_short",
-            field=field,
-        )
-    return password
 
 
 # NodePoint's special accounts: "guest" means people who are not signed in and "api" the
@@ -87,19 +74,29 @@ def check_locale(value: str) -> str:
     language = language_of(value)
     if language is None:
         raise Invalid(
-            _("%(value)s is not a supported language") % {"value": repr(value)},
+            f"{value!r} is not a supported language",
             code="user.locale_unsupported",
             field="locale",
         )
     return LOCALES[language]
 
 
-def language_of(locale: str | None) -> str | None:
+def language_of(locale: object) -> str | None:
     """The page language ("fr") of a stored or requested locale, ``None`` when unsupported."""
-    if not locale:
+    if not isinstance(locale, str) or not locale:
         return None
     code = locale.strip().lower().replace("_", "-")
     for language in (code, code.split("-")[0]):
         if language in LOCALES:
             return language
     return None
+
+
+def check_password(password: str, *, minimum: int = PASSWORD_MIN) -> str:
+    if password is None or len(password) < minimum:
+        raise Invalid(
+            f"a password has at least {minimum} characters",
+            code="user.password_too_short",
+            field="password",
+        )
+    return password

@@ -16,7 +16,6 @@ from typing import Any
 
 from django.core import signing
 from django.utils.crypto import constant_time_compare, salted_hmac
-from django.utils.translation import gettext as _
 
 from helpline.core.models import User
 from helpline.lib import clock
@@ -61,12 +60,12 @@ def read_token(token: str, purposes: tuple[str, ...], *, lock: bool = False) -> 
     except signing.BadSignature:
         payload = None
     if not isinstance(payload, dict) or payload.get("p") not in purposes:
-        raise Invalid(_("This link is not valid."), code="token.invalid", field="token")
+        raise Invalid("this link is not valid", code="token.invalid", field="token")
     purpose = str(payload["p"])
     age = clock.now().timestamp() - float(payload.get("t", 0))
     if age > MAX_AGE[purpose].total_seconds():
         raise Invalid(
-            _("This link has expired; please ask for a new one."),
+            "this link has expired",
             code="token.expired",
             field="token",
         )
@@ -78,7 +77,7 @@ def read_token(token: str, purposes: tuple[str, ...], *, lock: bool = False) -> 
         str(payload.get("f", "")), _fingerprint(user, purpose, value)
     ):
         raise Invalid(
-            _("This link has already been used or no longer applies."),
+            "this link was already used or no longer applies",
             code="token.used",
             field="token",
         )

@@ -57,12 +57,17 @@ def safe_next(request: HttpRequest, candidate: str | None, default: str = "/") -
 
 
 def show_error(
-    form: forms.BaseForm, error: DomainError, fields: Mapping[str, str] | None = None
+    form: forms.BaseForm,
+    error: DomainError,
+    *,
+    message: str | None = None,
+    fields: Mapping[str, str] | None = None,
 ) -> None:
-    """Attach a service's error to the form field it names (``fields`` maps the service's
-    field names onto the form's), or to the whole form when the form has no such field."""
+    """Attach a service's error (or ``message``, its wording for this page) to the form field
+    it names (``fields`` maps the service's field names onto the form's), or to the whole
+    form when the form has no such field."""
     name = (fields or {}).get(error.field or "", error.field)
-    form.add_error(name if name in form.fields else None, error.message)
+    form.add_error(name if name in form.fields else None, message or error.message)
 
 
 def _base_class(widget: forms.Widget) -> str:

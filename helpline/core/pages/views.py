@@ -15,11 +15,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from helpline.core.pages import forms
+from helpline.core.pages import errors, forms
 from helpline.core.services import accounts
 from helpline.core.services.settings import read_setting
 from helpline.lib.errors import DomainError
-from helpline.lib.pages import actor_for, is_partial, render_page, safe_next, show_error
+from helpline.lib.pages import actor_for, is_partial, render_page, safe_next
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -57,7 +57,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 locale=get_language(),
             )
         except DomainError as error:
-            show_error(form, error)
+            errors.show(form, error)
         else:
             messages.success(
                 request,
@@ -95,7 +95,8 @@ def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
         except DomainError as exc:
             error = exc
     status = 400 if error else 200
-    return render(request, "core/email_confirm.html", {"error": error}, status=status)
+    error_text = errors.text(error) if error else ""
+    return render(request, "core/email_confirm.html", {"error_text": error_text}, status=status)
 
 
 @login_required
@@ -104,7 +105,7 @@ def confirmation_resend(request: HttpRequest) -> HttpResponse:
     try:
         user = accounts.create_email_confirmation(actor_for(request))
     except DomainError as error:
-        messages.error(request, error.message)
+        messages.error(request, errors.text(error))
     else:
         messages.success(
             request, _("We sent a new confirmation link to %(email)s.") % {"email": user.email}
@@ -120,7 +121,7 @@ def password_lost(request: HttpRequest) -> HttpResponse:
                 actor_for(request), login_or_email=form.cleaned_data["login"], locale=get_language()
             )
         except DomainError as error:
-            show_error(form, error)
+            errors.show(form, error)
         else:
             messages.info(
                 request,
@@ -145,7 +146,7 @@ def password_reset(request: HttpRequest, token: str) -> HttpResponse:
             if exc.field == "token":
                 error = exc
             else:
-                show_error(form, exc)
+                errors.show(form, exc)
         else:
             messages.success(request, _("Your password is changed; log in with it now."))
             return redirect("core:login")
@@ -155,9 +156,8 @@ def password_reset(request: HttpRequest, token: str) -> HttpResponse:
         except DomainError as exc:
             error = exc
     status = 400 if error else 200
-    return render(
-        request, "core/password_reset.html", {"form": form, "error": error}, status=status
-    )
+    context = {"form": form, "error_text": errors.text(error) if error else ""}
+    return render(request, "core/password_reset.html", context, status=status)
 
 
 def _settings_context(request: HttpRequest, **forms_given: object) -> dict[str, object]:
@@ -191,7 +191,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
                 new_password=form.cleaned_data["new_password"],
             )
         except DomainError as error:
-            show_error(form, error)
+            errors.show(form, error)
         else:
             update_session_auth_hash(request, user)  # stay signed in with the new password
             done = _("Your password is changed.")
@@ -220,7 +220,7 @@ def email_change(request: HttpRequest) -> HttpResponse:
                 new_email=form.cleaned_data["email"],
             )
         except DomainError as error:
-            show_error(form, error)
+            errors.show(form, error)
         else:
             done = _("We sent a link to %(email)s: your address changes when you follow it.") % {
                 "email": new_email
@@ -251,7 +251,7 @@ def language_update(request: HttpRequest) -> HttpResponse:
         try:
             accounts.update_language(actor_for(request), locale=language)
         except DomainError as error:
-            messages.error(request, error.message)
+            messages.error(request, errors.text(error))
             return HttpResponseRedirect(target)
     response = HttpResponseRedirect(target)
     response.set_cookie(

@@ -10,7 +10,6 @@ are single-use and expire (``helpline.core.tokens``). Mail leaves through a job 
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from helpline.core import jobs, rules, tokens
 from helpline.core import permissions as perms
@@ -40,7 +39,7 @@ def create_account(
     reserved names ``guest`` and ``api`` (``user.login_reserved``), without an address.
     """
     if rules.is_reserved_login(login or ""):
-        raise Invalid(_("this login is reserved"), code="user.login_reserved", field="login")
+        raise Invalid("this login is reserved", code="user.login_reserved", field="login")
     email = rules.check_email(email, required=True)
     preferences: dict[str, object] = {"locale": rules.check_locale(locale)} if locale else {}
     user = create_user(
@@ -90,9 +89,9 @@ def create_email_confirmation(actor: Actor) -> User:
     """Send the confirmation link again to the signed-in user's unconfirmed address."""
     user = _signed_in(actor)
     if user.verified:
-        raise Conflict(_("your email address is already confirmed"), code="user.email_verified")
+        raise Conflict("your email address is already confirmed", code="user.email_verified")
     if not user.email:
-        raise Invalid(_("an email address is required"), code="user.email_missing", field="email")
+        raise Invalid("an email address is required", code="user.email_missing", field="email")
     enqueue_on_commit(jobs.send_account_mail, user.pk, "confirm")
     return user
 
@@ -106,9 +105,7 @@ def create_password_reset(actor: Actor, *, login_or_email: str, locale: str = ""
     """
     value = (login_or_email or "").strip()
     if not value:
-        raise Invalid(
-            _("enter your login or email address"), code="user.login_missing", field="login"
-        )
+        raise Invalid("enter your login or email address", code="user.login_missing", field="login")
     user = User.objects.filter(login__iexact=value, active=True).first()
     if user is None and "@" in value:
         user = User.objects.filter(email__iexact=value, active=True).first()
@@ -123,9 +120,7 @@ def update_password_with_token(actor: Actor, *, token: str, new_password: str) -
     counts as confirmed from then on."""
     user = tokens.read_token(token, (tokens.RESET_PASSWORD,), lock=True).user
     _refuse_demo(user)
-    rules.check_password(
-        new_password, minimum=get_setting("users.password_min_length"), field="new_password"
-    )
+    _check_new_password(new_password)
     user.set_password(new_password)
     user.verified = True
     user.login_failed = 0
@@ -142,13 +137,11 @@ def update_password(actor: Actor, *, current_password: str, new_password: str) -
     _refuse_demo(user)
     if not user.check_password(current_password or ""):
         raise Invalid(
-            _("the current password is wrong"),
+            "the current password is wrong",
             code="user.password_wrong",
             field="current_password",
         )
-    rules.check_password(
-        new_password, minimum=get_setting("users.password_min_length"), field="new_password"
-    )
+    _check_new_password(new_password)
     user.set_password(new_password)
     user.updated_by = user
     user.save(update_fields=["password", "updated_at", "updated_by"])
@@ -162,13 +155,11 @@ def update_email(actor: Actor, *, password: str, new_email: str) -> str:
     then. Returns the new address."""
     user = _signed_in(actor)
     if not user.check_password(password or ""):
-        raise Invalid(
-            _("the current password is wrong"), code="user.password_wrong", field="password"
-        )
+        raise Invalid("the current password is wrong", code="user.password_wrong", field="password")
     new_email = rules.check_email(new_email, required=True)
     if new_email.lower() == user.email.lower():
         raise Invalid(
-            _("this is already your email address"), code="user.email_unchanged", field="email"
+            "this is already your email address", code="user.email_unchanged", field="email"
         )
     _check_email_free(user, new_email)
     enqueue_on_commit(jobs.send_account_mail, user.pk, "email", new_email=new_email)
@@ -198,21 +189,28 @@ def can_update_password(actor: Actor) -> bool:
 
 def _signed_in(actor: Actor) -> User:
     if actor.user is None or not actor.user.active:
-        raise NotAuthenticated(_("please sign in first"), code="user.not_signed_in")
+        raise NotAuthenticated("please sign in first", code="user.not_signed_in")
     return User.objects.select_for_update().get(pk=actor.user.pk)
+
+
+def _check_new_password(password: str) -> None:
+    try:
+        rules.check_password(password, minimum=get_setting("users.password_min_length"))
+    except Invalid as exc:
+        raise Invalid(exc.message, code=exc.code, field="new_password") from None
 
 
 def _refuse_demo(user: User) -> None:
     if rules.is_demo_login(user.login):
         raise PermissionDenied(
-            _("the demo account cannot change its password"), code="user.demo_password"
+            "the demo account cannot change its password", code="user.demo_password"
         )
 
 
 def _check_email_free(user: User, email: str) -> None:
     if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
         raise Conflict(
-            _("the email %(email)s is taken") % {"email": email},
+            f"the email {email} is taken",
             code="user.email_taken",
             field="email",
         )

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import check_password as check_hash
 from django.db import transaction
 from django.db.models import F
-from django.utils.translation import gettext as _
 
 from helpline.core import permissions as perms
 from helpline.core import rules
@@ -77,8 +76,7 @@ def create_or_update_admin(
     clash = User.objects.filter(email__iexact=email).exclude(login__iexact=login).first()
     if clash is not None:
         raise Conflict(
-            _("the email %(email)s already belongs to user %(login)s")
-            % {"email": email, "login": clash.login},
+            f"the email {email} already belongs to user {clash.login}",
             code="user.email_taken",
             field="email",
         )
@@ -146,48 +144,36 @@ def create_user(
         and not actor.has(perms.TICKET_AGENT)
         and not get_setting("users.allow_registrations")
     ):
-        raise PermissionDenied(_("registration is closed"), code="user.registration_closed")
+        raise PermissionDenied("registration is closed", code="user.registration_closed")
     if not is_admin and (role_ids or group_access):
         raise PermissionDenied(
-            _("only user administrators may set roles or groups"), code="user.roles_forbidden"
+            "only user administrators may set roles or groups", code="user.roles_forbidden"
         )
     unknown = set(profile) - set(PROFILE_FIELDS)
     if unknown:
         field = sorted(unknown)[0]
-        raise Invalid(
-            _("unknown user attribute %(name)s") % {"name": repr(field)},
-            code="user.unknown_field",
-            field=field,
-        )
+        raise Invalid(f"unknown user attribute {field!r}", code="user.unknown_field", field=field)
     email = rules.check_email(email)
     login = rules.check_login(login or email)
     if password is not None:
         rules.check_password(password, minimum=get_setting("users.password_min_length"))
     if User.objects.filter(login__iexact=login).exists():
-        raise Conflict(
-            _("the login %(login)s is taken") % {"login": login},
-            code="user.login_taken",
-            field="login",
-        )
+        raise Conflict(f"the login {login} is taken", code="user.login_taken", field="login")
     if email and User.objects.filter(email__iexact=email).exists():
-        raise Conflict(
-            _("the email %(email)s is taken") % {"email": email},
-            code="user.email_taken",
-            field="email",
-        )
+        raise Conflict(f"the email {email} is taken", code="user.email_taken", field="email")
     organization = None
     if organization_id is not None:
         organization = Organization.objects.filter(pk=organization_id).first()
         if organization is None:
             raise Invalid(
-                _("no organization with id %(id)s") % {"id": organization_id},
+                f"no organization with id {organization_id}",
                 code="user.organization_unknown",
                 field="organization_id",
             )
     if role_ids:
         roles = list(Role.objects.filter(pk__in=role_ids))
         if len(roles) != len(set(role_ids)):
-            raise Invalid(_("unknown role id"), code="user.role_unknown", field="role_ids")
+            raise Invalid("unknown role id", code="user.role_unknown", field="role_ids")
     else:
         roles = default_signup_roles()
     user = User(
@@ -219,16 +205,12 @@ def _set_group_access(user: User, group_access: dict[int, list[str]]) -> None:
     for group_id, kinds in group_access.items():
         if int(group_id) not in groups:
             raise Invalid(
-                _("no group with id %(id)s") % {"id": group_id},
-                code="user.group_unknown",
-                field="group_ids",
+                f"no group with id {group_id}", code="user.group_unknown", field="group_ids"
             )
         for kind in kinds:
             if kind not in valid:
                 raise Invalid(
-                    _("unknown group access %(kind)s") % {"kind": repr(kind)},
-                    code="user.group_access",
-                    field="group_ids",
+                    f"unknown group access {kind!r}", code="user.group_access", field="group_ids"
                 )
             rows.append(GroupMembership(user=user, group_id=int(group_id), access=kind))
     GroupMembership.objects.filter(user=user).delete()

@@ -180,8 +180,8 @@ def test_register_then_confirm_by_mail(client, mailoutbox):
     [
         ({"login": "x"}, "login", "A login is 3 to 20 letters"),
         ({"login": "guest"}, "login", "This login is reserved"),
-        ({"email": "nope"}, "email", "&#x27;nope&#x27; is not an email address"),
-        ({"password": "123", "password_again": "123"}, "password", "at least 6 characters"),
+        ({"email": "nope"}, "email", "This is not an email address."),
+        ({"password": "123", "password_again": "123"}, "password", "at least 6 characters."),
         ({"password_again": "other1"}, "password_again", "The two passwords differ."),
     ],
 )
@@ -205,7 +205,7 @@ def test_bad_registration_shows_the_error_at_its_field(client, mailoutbox, chang
 def test_a_taken_login_is_shown_at_the_login_field(client):
     UserFactory(login="jdoe")
     response = client.post("/accounts/register/", REGISTRATION)
-    assert response.context["form"].errors == {"login": ["the login jdoe is taken"]}
+    assert response.context["form"].errors == {"login": ["This login is already taken."]}
 
 
 def test_registration_closed_hides_the_form(client, mailoutbox):
@@ -290,7 +290,7 @@ def test_change_password_over_htmx_returns_the_card_only(client):
     html = response.content.decode()
     assert html.lstrip().startswith('<section class="card h-100" id="password-card"')
     assert "<html" not in html
-    assert "The current password is wrong" in html
+    assert "The current password is wrong." in html
     assert check_credentials("ann.lee", PASSWORD) is not None
 
 
@@ -388,3 +388,23 @@ def test_an_unknown_page_uses_the_layout(client, settings):
     html = response.content.decode()
     assert '<h1 class="h3">Page introuvable</h1>' in html
     assert '<a class="hl-brand me-auto" href="/">Helpline</a>' in html
+
+
+def test_service_errors_are_worded_in_the_readers_language(client):
+    UserFactory(login="jdoe")
+    response = client.post("/accounts/register/", REGISTRATION, HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.context["form"].errors == {"login": ["Cet identifiant est déjà pris."]}
+    short = {**REGISTRATION, "login": "other", "password": "123", "password_again": "123"}
+    response = client.post("/accounts/register/", short, HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.context["form"].errors == {
+        "password": ["Un mot de passe compte au moins 6 caractères."]
+    }
+
+
+def test_an_error_the_pages_do_not_know_shows_the_services_message():
+    from helpline.core.pages import errors
+    from helpline.lib.errors import Conflict
+
+    assert errors.text(Conflict("the group is still used", code="group.in_use")) == (
+        "The group is still used"
+    )
