@@ -44,6 +44,13 @@ def run_in_terminal(args: list[str], env: dict[str, str]) -> tuple[int, str]:
     return proc.wait(timeout=120), b"".join(chunks).decode()
 
 
+@pytest.mark.parametrize("args", [["users"], ["users", "import"], ["users", "export"]])
+def test_every_users_action_has_help(server_env, args):
+    result = helpline(*args, "--help", env=server_env)
+    assert result.returncode == 0
+    assert result.stdout.startswith(f"usage: helpline {' '.join(args)}")
+
+
 def test_import_shows_a_progress_bar_and_the_users_log_in(server_env, tmp_path):
     assert helpline("migrate", env=server_env).returncode == 0
     password_hash = bcrypt.hashpw(b"fido-the-dog", bcrypt.gensalt()).decode()

@@ -79,10 +79,6 @@ class ImportReport:
     skipped: int = 0  # already there and unchanged
     rejected: list[RejectedRow] = field(default_factory=list)
 
-    @property
-    def total(self) -> int:
-        return self.created + self.updated + self.skipped + len(self.rejected)
-
 
 @dataclass
 class _Row:
@@ -264,8 +260,8 @@ def _apply(actor: Actor, rows: list[_Row], roles: list[Role], report: ImportRepo
         .filter(email_lower__in=[row.email.lower() for row in rows if row.email])
         .values_list("email_lower", "login_lower")
     )
-    creates: list[tuple[_Row, User]] = []
-    updates: list[tuple[_Row, User]] = []
+    creates: list[tuple[_Row, User]] = []  # (row, its new user)
+    updates: list[tuple[_Row, User]] = []  # (row, its changed user)
     now = clock.now()
     for row in rows:
         owner = owners.get(row.email.lower()) if row.email else None
@@ -288,15 +284,15 @@ def _apply(actor: Actor, rows: list[_Row], roles: list[Role], report: ImportRepo
             report.skipped += 1
     try:
         with transaction.atomic():
-            _write(creates, updates, roles)
+            _write([user for _, user in creates], [user for _, user in updates], roles)
     except IntegrityError:
         # Someone else wrote one of these users meanwhile: go row by row, so that only the
         # clashing rows are refused.
-        for row, _user in creates:
-            if _write_row(row, creates=[_new_user(actor, row)], report=report, roles=roles):
+        for row, _user in creates:  # the batch's users are unsaved again: make them anew
+            if _write_row(row, [_new_user(actor, row)], [], roles, report):
                 report.created += 1
         for row, user in updates:
-            if _write_row(row, updates=[user], report=report, roles=roles):
+            if _write_row(row, [], [user], roles, report):
                 report.updated += 1
         return
     report.created += len(creates)
@@ -304,16 +300,12 @@ def _apply(actor: Actor, rows: list[_Row], roles: list[Role], report: ImportRepo
 
 
 def _write_row(
-    row: _Row,
-    *,
-    report: ImportReport,
-    roles: list[Role],
-    creates: list[User] | None = None,
-    updates: list[User] | None = None,
+    row: _Row, new: list[User], changed: list[User], roles: list[Role], report: ImportReport
 ) -> bool:
+    """Write one row on its own; a clash rejects that row only."""
     try:
         with transaction.atomic():
-            _write([(row, u) for u in creates or []], [(row, u) for u in updates or []], roles)
+            _write(new, changed, roles)
     except IntegrityError:
         report.rejected.append(
             RejectedRow(
@@ -327,16 +319,15 @@ def _write_row(
     return True
 
 
-def _write(
-    creates: list[tuple[_Row, User]], updates: list[tuple[_Row, User]], roles: list[Role]
-) -> None:
-    new_users = User.objects.bulk_create([user for _, user in creates])
+def _write(new: list[User], changed: list[User], roles: list[Role]) -> None:
+    """Insert ``new`` with their roles and save ``changed``, in bulk."""
+    created = User.objects.bulk_create(new)
     links = User.roles.through
     links.objects.bulk_create(
-        [links(user_id=user.pk, role_id=role.pk) for user in new_users for role in roles]
+        [links(user_id=user.pk, role_id=role.pk) for user in created for role in roles]
     )
-    if updates:
-        _update_rows([user for _, user in updates])
+    if changed:
+        _update_rows(changed)
 
 
 def _update_rows(users: list[User]) -> None:
@@ -349,7 +340,8 @@ def _update_rows(users: list[User]) -> None:
     column = {f.name: f.column for f in User._meta.concrete_fields}
     assignments = ", ".join(f"{ops.quote_name(column[name])} = %s" for name in UPDATED_FIELDS)
     table = ops.quote_name(User._meta.db_table)
-    sql = f"UPDATE {table} SET {assignments} WHERE id = %s"  # noqa: S608 (names from the model)
+    pk = ops.quote_name(User._meta.pk.column)
+    sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608 (names from the model)
     params = [
         (
             user.firstname,
