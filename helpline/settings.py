@@ -84,7 +84,7 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
-    "django.contrib.auth.hashers.BCryptPasswordHasher",
+    "helpline.core.hashers.BCryptPasswordHasher",  # imported Flicket hashes
 ]
 if TESTING:
     # Tests create many users; the production hashers stay the ones users get.

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
+
 from helpline.lib.actor import Actor
 from helpline.lib.errors import PermissionDenied
 
@@ -130,3 +132,23 @@ def user_level(user: Any) -> int:
         else:
             break
     return level
+
+
+def scope_groups(actor: Actor, qs: QuerySet[Any]) -> QuerySet[Any]:
+    """Groups the actor may know of: agents and group administrators see every group,
+    customers the active ones (to file tickets into), anyone else none."""
+    if actor.has_any(TICKET_AGENT, ADMIN_GROUP):
+        return qs
+    if actor.has(TICKET_CUSTOMER):
+        return qs.filter(active=True)
+    return qs.none()
+
+
+def scope_users(actor: Actor, qs: QuerySet[Any]) -> QuerySet[Any]:
+    """Users the actor may look up: agents and user administrators see everyone (to assign
+    and to file for), any other user only themselves, guests nobody."""
+    if actor.has_any(TICKET_AGENT, ADMIN_USER):
+        return qs
+    if actor.user_id is not None:
+        return qs.filter(pk=actor.user_id)
+    return qs.none()
