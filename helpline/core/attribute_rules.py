@@ -302,7 +302,8 @@ def normalise_data_option(name: str, data_type: str, data_option: Any) -> dict[s
             opts["options"] = _check_tree(opts.get("options"))
         opts["nulloption"] = _bool_option(opts, "nulloption", True)
         opts["maxlength"] = _int_option(opts, "maxlength", 255, minimum=1)
-        opts["multiple"] = data_type in MULTI_TYPES
+        if data_type in MULTI_TYPES or "multiple" in opts:
+            opts["multiple"] = data_type in MULTI_TYPES
         opts.setdefault("default", [] if data_type in MULTI_TYPES else "")
     elif data_type == "boolean":
         options = opts.get("options") or {"true": "yes", "false": "no"}
