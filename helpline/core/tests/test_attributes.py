@@ -869,3 +869,12 @@ def test_active_attributes_are_the_applied_active_custom_ones(admin):
     make(admin, "pending", data_type="input", data_option={})
     assert [a.name for a in svc.active_attributes("Ticket")] == ["size", "product"]
     assert svc.active_attributes("User") == []
+
+
+def test_the_factory_makes_an_attribute_in_force():
+    from helpline.testing.factories import ObjectAttributeFactory
+
+    ObjectAttributeFactory(name="product", data_type="select", data_option={"options": {"a": "A"}})
+    ObjectAttributeFactory(object="User", name="shoe_size", data_type="integer")
+    assert svc.clean_attribute_values("Ticket", {"product": "a"}) == {"product": "a"}
+    assert svc.clean_attribute_values("User", {"shoe_size": "44"}) == {"shoe_size": 44}
