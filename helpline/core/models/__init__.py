@@ -1,4 +1,5 @@
 from helpline.core.models.attachment import Attachment
+from helpline.core.models.attribute import ObjectAttribute
 from helpline.core.models.base import Audited
 from helpline.core.models.group import Group, GroupMembership
 from helpline.core.models.history import HistoryEntry
@@ -15,6 +16,7 @@ __all__ = [
     "Group",
     "GroupMembership",
     "HistoryEntry",
+    "ObjectAttribute",
     "OnlineNotification",
     "Organization",
     "Permission",
