@@ -11,6 +11,7 @@ import pytest
 SEED_MIGRATIONS = [
     "helpline.core.migrations.0002_role_builtin_data",
     "helpline.tickets.migrations.0002_ticketstate_builtin_data",
+    "helpline.tickets.migrations.0004_calendar_default_data",
 ]
 
 
