@@ -34,7 +34,13 @@ from helpline.lib import clock, events
 from helpline.lib.actor import Actor
 from helpline.lib.errors import Conflict, Invalid, NotFound
 from helpline.tickets import sla_rules
-from helpline.tickets.events import ArticleAdded, TicketCreated, TicketEscalated, TicketUpdated
+from helpline.tickets.events import (
+    ArticleAdded,
+    TicketCreated,
+    TicketEscalated,
+    TicketMerged,
+    TicketUpdated,
+)
 from helpline.tickets.models import (
     Article,
     Calendar,
@@ -255,11 +261,17 @@ def on_article_added(event: ArticleAdded) -> None:
         recompute_escalation(event.ticket_id)
 
 
+def on_ticket_merged(event: TicketMerged) -> None:
+    recompute_escalation(event.source_id)
+    recompute_escalation(event.target_id)
+
+
 def subscribe_escalation() -> None:
     """Recompute escalation inside the transaction of every ticket write that affects it."""
     events.subscribe(TicketCreated, on_ticket_created, in_transaction=True)
     events.subscribe(TicketUpdated, on_ticket_updated, in_transaction=True)
     events.subscribe(ArticleAdded, on_article_added, in_transaction=True)
+    events.subscribe(TicketMerged, on_ticket_merged, in_transaction=True)
 
 
 # ---------------------------------------------------------------------------------------
@@ -321,6 +333,11 @@ def _raise_for_ticket(ticket_id: int, now: datetime) -> int:
     with transaction.atomic():
         ticket = Ticket.objects.select_for_update().filter(pk=ticket_id).first()
         if ticket is None:
+            return 0
+        state = TicketState.objects.select_related("state_type").get(pk=ticket.state_id)
+        if _pause_reason(ticket, state) is not None:
+            # Paused by a write that did not publish its event: its deadlines are stale.
+            recompute_escalation(ticket.pk)
             return 0
         due: list[tuple[str, str, datetime]] = []
         for kind, field, met in BREACHES:
@@ -409,26 +426,6 @@ SLA_FIELDS = (
     "note",
 )
 TIME_FIELDS = ("first_response_time", "response_time", "update_time", "solution_time")
-
-
-def get_calendar(actor: Actor, calendar_id: int) -> Calendar:
-    perms.require(actor, perms.ADMIN_SLA)
-    return _calendar(calendar_id)
-
-
-def list_calendars(actor: Actor) -> list[Calendar]:
-    perms.require(actor, perms.ADMIN_SLA)
-    return list(Calendar.objects.order_by("id"))
-
-
-def get_sla(actor: Actor, sla_id: int) -> Sla:
-    perms.require(actor, perms.ADMIN_SLA)
-    return _sla(sla_id)
-
-
-def list_slas(actor: Actor) -> list[Sla]:
-    perms.require(actor, perms.ADMIN_SLA)
-    return list(Sla.objects.select_related("calendar"))
 
 
 @transaction.atomic
@@ -685,7 +682,11 @@ def _clean_minutes(raw: Any, field: str) -> int | None:
     return raw
 
 
-def _clean_ids(raw: Any, field: str, model: type[Any], what: str) -> list[int]:
+def _clean_ids(
+    raw: Any, field: str, model: type[Any], what: str, kept: Iterable[int] = ()
+) -> list[int]:
+    """A list of existing ids. Ids the SLA already had are kept unchecked, so an SLA whose
+    group was deleted can still be edited; they simply match nothing."""
     if raw is None:
         return []
     if isinstance(raw, str | bytes) or not isinstance(raw, Iterable):
@@ -698,8 +699,9 @@ def _clean_ids(raw: Any, field: str, model: type[Any], what: str) -> list[int]:
             raise Invalid(f"a list of {what} ids", code="sla.condition_invalid", field=field)
         if item not in ids:
             ids.append(item)
-    found = set(model.objects.filter(pk__in=ids).values_list("pk", flat=True))
-    missing = [i for i in ids if i not in found]
+    new = [i for i in ids if i not in set(kept)]
+    found = set(model.objects.filter(pk__in=new).values_list("pk", flat=True))
+    missing = [i for i in new if i not in found]
     if missing:
         raise Invalid(f"no {what} with id {missing[0]}", code="sla.condition_unknown", field=field)
     return sorted(ids)
@@ -721,15 +723,25 @@ def _clean_sla(values: dict[str, Any], *, instance: Sla | None) -> dict[str, Any
         raise Invalid(
             "a whole number from 0 (tried first)", code="sla.precedence_invalid", field="precedence"
         )
+
+    def kept(field: str) -> list[int]:
+        return list(getattr(instance, field)) if instance is not None else []
+
     clean: dict[str, Any] = {
         "name": name,
         "calendar_id": calendar_id,
         "priority_ids": _clean_ids(
-            values["priority_ids"], "priority_ids", TicketPriority, "priority"
+            values["priority_ids"], "priority_ids", TicketPriority, "priority", kept("priority_ids")
         ),
-        "group_ids": _clean_ids(values["group_ids"], "group_ids", Group, "group"),
+        "group_ids": _clean_ids(
+            values["group_ids"], "group_ids", Group, "group", kept("group_ids")
+        ),
         "organization_ids": _clean_ids(
-            values["organization_ids"], "organization_ids", Organization, "organization"
+            values["organization_ids"],
+            "organization_ids",
+            Organization,
+            "organization",
+            kept("organization_ids"),
         ),
         "precedence": precedence,
         "active": _clean_bool(values["active"], "active", "sla"),

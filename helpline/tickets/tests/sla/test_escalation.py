@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 
-from helpline.tickets.models import EscalationPause, Ticket
+from helpline.lib import events
+from helpline.tickets.events import TicketMerged
+from helpline.tickets.models import EscalationPause, Ticket, TicketState
 from helpline.tickets.services.sla import recompute_escalation
 
 from .conftest import add_article, berlin, change_ticket, make_sla, open_ticket
@@ -230,3 +233,16 @@ def test_ticket_created_on_hold_starts_paused(frozen, calendar, support, custome
     frozen.set(berlin(2025, 6, 2, 11, 0))
     ticket = change_ticket(ticket, on_hold=False)
     assert ticket.first_response_escalation_at == berlin(2025, 6, 2, 12, 0)
+
+
+def test_merge_stops_the_merged_tickets_clock(frozen, calendar, support, customer):
+    make_sla(calendar, first_response_time=60)
+    source = open_ticket(support, customer=customer)
+    target = open_ticket(support, customer=customer)
+    with transaction.atomic():
+        Ticket.objects.filter(pk=source.pk).update(
+            state=TicketState.objects.get(name="merged"), merged_into=target
+        )
+        events.publish(TicketMerged(source_id=source.pk, target_id=target.pk, actor_id=None))
+    assert escalation(source) == dict.fromkeys(ESCALATION)
+    assert escalation(target)["escalation_at"] == berlin(2025, 6, 2, 10, 0)

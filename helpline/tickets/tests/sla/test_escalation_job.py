@@ -12,7 +12,7 @@ from helpline.lib import events
 from helpline.testing.factories import UserFactory
 from helpline.tickets.events import TicketEscalated
 from helpline.tickets.jobs import raise_ticket_escalations
-from helpline.tickets.models import EscalationBreach
+from helpline.tickets.models import EscalationBreach, Ticket
 from helpline.tickets.services.sla import raise_escalations
 
 from .conftest import add_article, berlin, change_ticket, make_sla, open_ticket
@@ -178,3 +178,18 @@ def test_two_concurrent_runs_raise_one_notification(frozen, calendar, support, a
     assert notifications() == sorted((agent.pk, t.pk, "escalation") for t in tickets)
     assert EscalationBreach.objects.count() == 12
     assert HistoryEntry.objects.filter(kind="escalation").count() == 12
+
+
+@pytest.mark.django_db
+def test_ticket_paused_without_an_event_is_recomputed_not_raised(
+    frozen, calendar, support, agent, customer
+):
+    make_sla(calendar, first_response_time=60)
+    ticket = open_ticket(support, customer=customer, owner=agent)
+    Ticket.objects.filter(pk=ticket.pk).update(on_hold=True)
+    frozen.set(berlin(2025, 6, 2, 11, 0))
+    assert raise_escalations() == 0
+    ticket.refresh_from_db()
+    assert ticket.escalation_at is None
+    assert notifications() == []
+    assert EscalationBreach.objects.count() == 0

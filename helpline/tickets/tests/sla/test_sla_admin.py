@@ -14,8 +14,6 @@ from helpline.tickets.services.sla import (
     create_sla,
     delete_calendar,
     delete_sla,
-    get_sla,
-    list_calendars,
     update_calendar,
     update_sla,
 )
@@ -54,7 +52,8 @@ def test_only_admin_sla_may_manage(agent, sla_manager):
     for call in (
         lambda: create_calendar(as_agent, name="Night shift"),
         lambda: create_sla(as_agent, name="Gold"),
-        lambda: list_calendars(as_agent),
+        lambda: update_sla(as_agent, 1, name="Renamed"),
+        lambda: delete_sla(as_agent, 1),
         lambda: update_calendar(as_agent, 1, name="Renamed"),
         lambda: delete_calendar(as_agent, 1),
     ):
@@ -67,7 +66,8 @@ def test_only_admin_sla_may_manage(agent, sla_manager):
     assert (sla.name, sla.calendar_id, sla.first_response_time) == ("Gold", 1, 30)
     token = Actor.for_token(sla_manager.user, frozenset({"ticket.agent"}))
     with pytest.raises(PermissionDenied):
-        get_sla(token, sla.pk)
+        update_sla(token, sla.pk, name="Platinum")
+    assert Sla.objects.get().name == "Gold"
 
 
 @pytest.mark.parametrize(
@@ -254,3 +254,15 @@ def test_update_refuses_unknown_fields_and_keeps_unchanged(admin):
     with pytest.raises(NotFound) as err:
         update_sla(admin, sla.pk + 1, name="Silver")
     assert err.value.code == "sla.not_found"
+
+
+def test_condition_ids_already_kept_need_not_exist_any_more(admin, support):
+    sales = type(support).objects.create(name="Sales")
+    sla = create_sla(admin, name="Gold", group_ids=[support.pk, sales.pk])
+    Sla.objects.filter(pk=sla.pk).update(group_ids=[support.pk, sales.pk, 424242])
+    update_sla(admin, sla.pk, first_response_time=45)
+    sla.refresh_from_db()
+    assert (sla.group_ids, sla.first_response_time) == ([support.pk, sales.pk, 424242], 45)
+    with pytest.raises(Invalid) as err:
+        update_sla(admin, sla.pk, group_ids=[support.pk, 515151])
+    assert (err.value.field, err.value.code) == ("group_ids", "sla.condition_unknown")
