@@ -12,6 +12,7 @@ SEED_MIGRATIONS = [
     "helpline.core.migrations.0002_role_builtin_data",
     "helpline.core.migrations.0006_objectattribute_builtin_data",
     "helpline.tickets.migrations.0002_ticketstate_builtin_data",
+    "helpline.tickets.migrations.0004_calendar_default_data",
 ]
 
 

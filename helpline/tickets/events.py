@@ -45,3 +45,14 @@ class TicketDeleted:
     ticket_id: int
     number: str
     actor_id: int | None
+
+
+@dataclass(frozen=True)
+class TicketEscalated:
+    """A ticket missed one or more SLA deadlines (``kinds``: first_response, update,
+    close); published once per breach by the escalation job, with the users notified."""
+
+    ticket_id: int
+    kinds: tuple[str, ...]
+    due_at: Any
+    user_ids: tuple[int, ...] = ()
