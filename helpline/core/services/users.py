@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.contrib.auth.hashers import check_password as check_hash
 from django.db import transaction
@@ -186,21 +188,19 @@ def create_user(
         raise Conflict(f"the login {login} is taken", code="user.login_taken", field="login")
     if email and User.objects.filter(email__iexact=email).exists():
         raise Conflict(f"the email {email} is taken", code="user.email_taken", field="email")
+    verified = rules.check_bool(verified, field="verified", code="user")
+    active = rules.check_bool(active, field="active", code="user")
     organization = None
     if organization_id is not None:
-        organization = Organization.objects.filter(pk=organization_id).first()
-        if organization is None:
-            raise Invalid(
-                f"no organization with id {organization_id}",
-                code="user.organization_unknown",
-                field="organization_id",
-            )
+        organization = _existing_organizations([organization_id], "organization_id")[0]
     if role_ids:
-        roles = list(Role.objects.filter(pk__in=role_ids))
-        if len(roles) != len(set(role_ids)):
+        wanted = rules.check_ids(role_ids, field="role_ids", code="user")
+        roles = list(Role.objects.filter(pk__in=wanted))
+        if len(roles) != len(wanted):
             raise Invalid("unknown role id", code="user.role_unknown", field="role_ids")
     else:
         roles = default_signup_roles()
+    access = _group_access(group_access) if group_access else None
     user = User(
         login=login,
         email=email,
@@ -220,8 +220,8 @@ def create_user(
     user.roles.set(roles)
     if organization_ids:
         user.organizations.set(_existing_organizations(organization_ids))
-    if group_access:
-        _set_group_access(user, group_access)
+    if access:
+        _set_group_access(user, access)
     events.publish(UserCreated(user_id=user.pk, actor_id=actor.user_id))
     return user
 
@@ -467,7 +467,7 @@ def _apply_changes(user: User, changed: dict[str, object]) -> None:
             setattr(user, field, _clean_value(field, value))
 
 
-def _group_access(value: dict[object, object]) -> dict[int, list[str]]:
+def _group_access(value: Mapping[Any, object]) -> dict[int, list[str]]:
     result: dict[int, list[str]] = {}
     for key, kinds in value.items():
         group_id = rules.id_from_text(key)
