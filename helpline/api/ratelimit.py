@@ -18,6 +18,10 @@ from helpline.lib.errors import RateLimited
 WINDOW = 60
 
 
+def _now() -> float:
+    return time.time()
+
+
 class TooManyRequests(RateLimited):
     def __init__(self, limit: int, retry_after: int):
         super().__init__(
@@ -38,7 +42,7 @@ def hit(bucket: str) -> None:
     limit = int(getattr(settings, "API_RATE_LIMIT", 0))
     if limit <= 0:
         return
-    now = time.time()
+    now = _now()
     key = f"helpline:api-rate:{bucket}:{int(now // WINDOW)}"
     cache.add(key, 0, timeout=WINDOW * 2)
     try:

@@ -102,7 +102,8 @@ def start_server(env: dict[str, str], tmp_path: Path, *extra: str) -> Server:
         try:
             if requests.get(f"{server.url}/healthz", timeout=2).status_code == 200:
                 return server
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
+            # Not listening yet, or a worker still loading Django on a busy machine.
             pass
         time.sleep(0.3)
     proc.kill()

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import Field, PlainSerializer
+from pydantic import Field, PlainSerializer, WithJsonSchema
 
 from helpline.core.rules import ID_MAX
 
@@ -18,8 +18,18 @@ def format_timestamp(value: datetime) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
 
 
-Timestamp = Annotated[datetime, PlainSerializer(format_timestamp, return_type=str)]
-Day = Annotated[date, PlainSerializer(lambda d: d.isoformat(), return_type=str)]
+Timestamp = Annotated[
+    datetime,
+    PlainSerializer(format_timestamp, return_type=str),
+    WithJsonSchema(
+        {"type": "string", "format": "date-time", "example": "2019-03-08T19:47:02.323Z"}
+    ),
+]
+Day = Annotated[
+    date,
+    PlainSerializer(lambda d: d.isoformat(), return_type=str),
+    WithJsonSchema({"type": "string", "format": "date", "example": "2019-03-08"}),
+]
 Id = Annotated[int, Field(ge=1, le=ID_MAX)]
 
 
