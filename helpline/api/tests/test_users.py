@@ -320,3 +320,15 @@ def test_group_access_with_unknown_group_is_422(as_admin):
     assert (status, body["field"]) == (422, "group_ids")
     GroupFactory(name="Other")
     assert not User.objects.filter(email="g@example.com").exists()
+
+
+def test_what_was_read_can_be_put_back_unchanged(support, org_a):
+    user = UserFactory(login="roundtrip", roles=["Agent"], groups=[support], organization=org_a)
+    api = Api(basic("roundtrip"))
+    _, mine = api.get("/users/me")
+    status, again = api.put(f"/users/{user.pk}", mine)
+    assert status == 200
+    # Each Basic login moves last_login; nothing else changes, not even updated_at.
+    assert {k: v for k, v in again.items() if k != "last_login"} == {
+        k: v for k, v in mine.items() if k != "last_login"
+    }

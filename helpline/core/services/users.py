@@ -401,16 +401,17 @@ def update_user(actor: Actor, user_id: int, **changes: object) -> User:
                 code="user.field_forbidden",
                 field=field,
             )
+    if not changed:
+        return user  # nothing to write: a resend leaves updated_at/updated_by alone
     _apply_changes(user, changed)
     user.updated_by = actor.user
     user.save()
     if "role_ids" in changed or "active" in changed:
         user.forget_permissions()
         _ensure_an_admin_remains()
-    if changed:
-        events.publish(
-            UserUpdated(user_id=user.pk, actor_id=actor.user_id, fields=tuple(sorted(changed)))
-        )
+    events.publish(
+        UserUpdated(user_id=user.pk, actor_id=actor.user_id, fields=tuple(sorted(changed)))
+    )
     return user
 
 
