@@ -114,3 +114,24 @@ def id_from_text(value: object) -> object:
     if isinstance(value, str) and 0 < len(value) <= 19 and value.isascii() and value.isdigit():
         return int(value)
     return value
+
+
+JSON_MAX = 64 * 1024
+
+
+def check_json_object(value: object, *, field: str, code: str) -> dict[str, object]:
+    """A JSON object to store (preferences): at most ``JSON_MAX`` bytes once encoded and no
+    NUL character anywhere (PostgreSQL's jsonb cannot hold one)."""
+    import json
+
+    if not isinstance(value, dict):
+        raise Invalid(f"{field} must be an object", code=f"{code}.not_object", field=field)
+    try:
+        encoded = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        raise Invalid(f"{field} is not valid JSON", code=f"{code}.not_json", field=field) from None
+    if len(encoded.encode("utf-8", "surrogatepass")) > JSON_MAX:
+        raise Invalid(f"{field} is too large", code=f"{code}.too_large", field=field)
+    if "\x00" in encoded or "\\u0000" in encoded:
+        raise Invalid(f"{field} contains a NUL character", code=f"{code}.nul", field=field)
+    return value

@@ -87,6 +87,10 @@ def test_a_json_array_instead_of_an_object_is_422(as_admin, counts, path):
         ("/groups", {"name": MEGABYTE}, "name"),
         ("/groups", {"name": "a\x00b"}, "name"),
         ("/user_access_token", {"label": MEGABYTE, "permission": ["admin"]}, "label"),
+        ("/user_access_token", {"label": "l", "permission": ["admin\x00"]}, "permission"),
+        ("/users", {"email": "a@example.com", "preferences": {"k": "a\x00b"}}, "preferences"),
+        ("/users", {"email": "a@example.com", "preferences": {"a\x00": 1}}, "preferences"),
+        ("/users", {"email": "a@example.com", "preferences": {"k": MEGABYTE}}, "preferences"),
     ],
 )
 def test_huge_or_nul_strings_are_422(as_admin, counts, path, payload, field):

@@ -102,7 +102,9 @@ def create_token(
             code="token.permission",
             field="permission",
         )
-    names = sorted(set(permissions))
+    names = sorted(
+        {rules.check_text(p, field="permission", max_length=100, code="token") for p in permissions}
+    )
     if not names:
         raise Invalid(
             "a token needs at least one permission", code="token.permission", field="permission"

@@ -178,8 +178,8 @@ def create_user(
                 field=field,
             )
     profile = _clean_profile(profile)
-    if preferences is not None and not isinstance(preferences, dict):
-        raise Invalid("preferences must be an object", code="user.preferences", field="preferences")
+    if preferences is not None:
+        rules.check_json_object(preferences, field="preferences", code="user")
     email = rules.check_email(email)
     login = rules.check_login(login or email)
     if password is not None:
@@ -450,9 +450,11 @@ def _apply_changes(user: User, changed: dict[str, object]) -> None:
                 raise Invalid("group_ids must be an object", code="user.group_access", field=field)
             _set_group_access(user, _group_access(value))
         elif field == "preferences":
-            if not isinstance(value, dict):
-                raise Invalid("preferences must be an object", code="user.preferences", field=field)
-            user.preferences = {**(user.preferences or {}), **value}
+            merged = {
+                **(user.preferences or {}),
+                **rules.check_json_object(value, field=field, code="user"),
+            }
+            user.preferences = rules.check_json_object(merged, field=field, code="user")
         elif field == "out_of_office_replacement_id":
             if value is None:
                 user.out_of_office_replacement = None
