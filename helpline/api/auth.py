@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 
 from django.http import HttpRequest
+from ninja.security.base import SecuritySchema
 from ninja.utils import check_csrf
 
 from helpline.api import ratelimit
@@ -90,6 +92,9 @@ class ApiAuth:
     """Ninja authentication callable: returns the ``Actor``, ``None`` when anonymous (401),
     or raises a ``DomainError`` (bad credentials 401, CSRF 403, rate limit 429)."""
 
+    # Shown in the OpenAPI document (and Swagger's "Authorize" dialog) as HTTP Basic.
+    openapi_security_schema = SecuritySchema(type="http", scheme="basic")
+
     def __init__(self, *, allow_guest: bool = False):
         self.allow_guest = allow_guest
 
@@ -97,10 +102,13 @@ class ApiAuth:
         header = request.headers.get("Authorization", "").strip()
         scheme, _, credentials = header.partition(" ")
         scheme = scheme.lower()
-        if len(header) > CREDENTIAL_MAX:
+        try:
+            if len(header) > CREDENTIAL_MAX:
+                raise _bad("the Authorization header is too long")
+            token = parse_token(scheme, credentials) if scheme in ("token", "bearer") else None
+        except NotAuthenticated:
             ratelimit.hit(ratelimit.bucket_for(request, None))
-            raise _bad("the Authorization header is too long")
-        token = parse_token(scheme, credentials) if scheme in ("token", "bearer") else None
+            raise
         ratelimit.hit(ratelimit.bucket_for(request, token))
         actor: Actor | None
         if not header:
@@ -119,5 +127,21 @@ class ApiAuth:
         return actor
 
 
+class AccessTokenAuth:
+    """Documents access tokens in the OpenAPI document (``Authorization: Bearer ...``).
+
+    ``ApiAuth`` already accepts tokens; this one is listed after it and never lets anyone
+    in, so a request is authenticated (and counted by the rate limit) once."""
+
+    openapi_security_schema = SecuritySchema(
+        type="http", scheme="bearer", description="an access token (or `Token token=...`)"
+    )
+
+    def __call__(self, request: HttpRequest) -> None:
+        return None
+
+
 api_auth = ApiAuth()
 api_auth_or_guest = ApiAuth(allow_guest=True)
+token_scheme = AccessTokenAuth()
+AUTH: list[Callable[[HttpRequest], Actor | None]] = [api_auth, token_scheme]

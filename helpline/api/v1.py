@@ -13,7 +13,7 @@ from ninja import NinjaAPI
 
 from helpline import __version__
 from helpline.api import errors
-from helpline.api.auth import api_auth
+from helpline.api.auth import AUTH
 from helpline.api.rendering import Renderer
 from helpline.api.routers import groups, organizations, roles, tokens, users
 
@@ -26,7 +26,7 @@ api = NinjaAPI(
         "`Authorization: Bearer ...`. See docs/API.md."
     ),
     urls_namespace="api-v1",
-    auth=api_auth,
+    auth=AUTH,
     renderer=Renderer(),
     openapi_extra={"info": {"x-helpline-version": __version__}},
 )

@@ -7,7 +7,7 @@ from typing import Any
 from ninja import Query, Router, Status
 
 from helpline.api import expand
-from helpline.api.auth import ApiRequest, api_auth_or_guest
+from helpline.api.auth import ApiRequest, api_auth_or_guest, token_scheme
 from helpline.api.pagination import page_of, search_page_of, sort_of
 from helpline.api.schemas.common import Empty, ListParams, SearchParams
 from helpline.api.schemas.users import UserCreateIn, UserOut, UserUpdateIn
@@ -60,7 +60,7 @@ def show_user(request: ApiRequest, user_id: int) -> dict[str, Any]:
     "/users",
     response={CREATED: UserOut},
     exclude_unset=True,
-    auth=api_auth_or_guest,
+    auth=[api_auth_or_guest, token_scheme],
     url_name="user-create",
 )
 def create_user(request: ApiRequest, payload: UserCreateIn) -> Status[dict[str, Any]]:

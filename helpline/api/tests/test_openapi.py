@@ -19,6 +19,18 @@ def test_openapi_lists_every_endpoint_without_authentication():
     } <= set(schema["paths"])  # fmt: skip
     user = schema["components"]["schemas"]["UserOut"]["properties"]
     assert user["created_at"]["format"] == "date-time"
+    assert schema["components"]["securitySchemes"] == {
+        "ApiAuth": {"type": "http", "scheme": "basic"},
+        "AccessTokenAuth": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "an access token (or `Token token=...`)",
+        },
+    }
+    assert schema["paths"]["/api/v1/users/me"]["get"]["security"] == [
+        {"ApiAuth": []},
+        {"AccessTokenAuth": []},
+    ]
 
 
 def test_docs_page_uses_local_assets_not_a_cdn():
