@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
+    "ninja",  # serves the API docs' assets from static files, never from a CDN
     "helpline.core",
     "helpline.projects",
     "helpline.tickets",
@@ -160,6 +161,10 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+
+# Native API: requests per minute per access token (else per client address); 0 = no limit.
+# Off under pytest unless a test sets it, so the suite's many calls from one address pass.
+API_RATE_LIMIT = config.env_int("HELPLINE_API_RATE_LIMIT", 0 if TESTING else 600, minimum=0)
 
 LOG_LEVEL = os.environ.get("HELPLINE_LOG_LEVEL", "INFO").upper()
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR"}:

@@ -8,9 +8,11 @@ from helpline.core.models.organization import Organization
 from helpline.core.models.role import Permission, Role
 from helpline.core.models.setting import RuntimeSetting
 from helpline.core.models.tag import Tag, Tagging
+from helpline.core.models.token import AccessToken
 from helpline.core.models.user import User
 
 __all__ = [
+    "AccessToken",
     "Attachment",
     "Audited",
     "Group",
