@@ -222,6 +222,18 @@ def scope_groups(actor: Actor, qs: QuerySet[Group]) -> QuerySet[Group]:
     return qs.filter(pk__in=GroupMembership.objects.filter(user=actor.user).values("group_id"))
 
 
+def scope_group_directory(actor: Actor, qs: QuerySet[Group]) -> QuerySet[Group]:
+    """Groups the actor may know of to file tickets into (django-helpdesk's queue list,
+    Flicket's departments): agents and group administrators see every group, customers the
+    active ones, anyone else none. Reading a group's members and settings is
+    ``scope_groups``."""
+    if actor.has_any(TICKET_AGENT, ADMIN_GROUP):
+        return qs
+    if actor.has(TICKET_CUSTOMER):
+        return qs.filter(active=True)
+    return qs.none()
+
+
 def can_read_roles(actor: Actor) -> bool:
     return actor.has_any(ADMIN_USER, TICKET_AGENT)
 

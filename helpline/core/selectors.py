@@ -314,6 +314,11 @@ def search_condition(
     return condition
 
 
+def group_directory(actor: Actor) -> QuerySet[Group]:
+    """The groups the actor may file tickets into, by name (``scope_group_directory``)."""
+    return perms.scope_group_directory(actor, Group.objects.order_by("name", "id"))
+
+
 def get_user_by_login(actor: Actor, login: str) -> User:
     """The user whose login is exactly ``login``, case included (django-helpdesk's
     ``find_user``); ``NotFound`` when there is none or the actor may not look them up."""

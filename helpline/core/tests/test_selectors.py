@@ -30,18 +30,18 @@ def groups() -> list[Group]:
         ([], []),
     ],
 )
-def test_visible_groups(groups, roles, expected):
+def test_group_directory(groups, roles, expected):
     actor = Actor.for_user(UserFactory(roles=roles))
-    assert [g.name for g in selectors.visible_groups(actor)] == expected
+    assert [g.name for g in selectors.group_directory(actor)] == expected
 
 
 def test_group_admins_and_the_system_see_every_group_guests_none(groups):
-    assert [g.name for g in selectors.visible_groups(Actor.system())] == [
+    assert [g.name for g in selectors.group_directory(Actor.system())] == [
         "Archive",
         "Sales",
         "Support",
     ]
-    assert list(selectors.visible_groups(Actor.guest())) == []
+    assert list(selectors.group_directory(Actor.guest())) == []
 
 
 def test_get_user_by_login_is_exact_and_case_sensitive():

@@ -14,7 +14,7 @@ from helpline.lib.errors import NotFound
 @dialect_call(errors=DJHELPDESK_ERRORS)
 def list_queues(request: HttpRequest) -> HttpResponse:
     actor = auth.actor_from_post(request)
-    return shapes.queues(selectors.visible_groups(actor).order_by("name", "id"))
+    return shapes.queues(selectors.group_directory(actor))
 
 
 @dialect_call(errors=DJHELPDESK_ERRORS)
