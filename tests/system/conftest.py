@@ -100,10 +100,10 @@ def start_server(env: dict[str, str], tmp_path: Path, *extra: str) -> Server:
         if proc.poll() is not None:
             raise AssertionError(f"serve exited with {proc.returncode}:\n{server.output()}")
         try:
-            if requests.get(f"{server.url}/healthz", timeout=5).status_code == 200:
+            if requests.get(f"{server.url}/healthz", timeout=10).status_code == 200:
                 return server
-        except requests.RequestException:  # not listening yet, or slow on a busy machine
-            pass
+        except requests.RequestException:
+            pass  # not listening yet, or busy starting its workers
         time.sleep(0.3)
     proc.kill()
     raise AssertionError(f"serve did not become healthy:\n{server.output()}")

@@ -1,1 +1,0 @@
-"""Tickets, articles, states, priorities, categories (built by the ticketing core)."""
