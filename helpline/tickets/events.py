@@ -45,3 +45,19 @@ class TicketDeleted:
     ticket_id: int
     number: str
     actor_id: int | None
+
+
+@dataclass(frozen=True)
+class TicketFollowed:
+    """A user started following a ticket (NodePoint follow, Flicket subscription)."""
+
+    ticket_id: int
+    user_id: int
+    actor_id: int | None
+
+
+@dataclass(frozen=True)
+class TicketUnfollowed:
+    ticket_id: int
+    user_id: int
+    actor_id: int | None
