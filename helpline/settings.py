@@ -76,6 +76,13 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": config.database(os.environ.get("DATABASE_URL", ""), DATA_DIR)}
+if TESTING and DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Tests on SQLite use a file in the throwaway data dir, not shared-cache memory: threads
+    # then queue on the write lock as in production (WAL, busy timeout) instead of failing
+    # with "database table is locked".
+    DATABASES["default"]["TEST"]["NAME"] = DATABASES["default"]["TEST"]["NAME"] or str(
+        DATA_DIR / "test.sqlite3"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

@@ -84,12 +84,10 @@ def claim_ticket(actor: Actor, ticket_id: int) -> Ticket:
 
 @transaction.atomic
 def release_ticket(actor: Actor, ticket_id: int) -> Ticket:
-    """Flicket's release: the acting user stops working on the ticket (no longer owner, no
+    """Flicket's release: the acting agent stops working on the ticket (no longer owner, no
     longer assignee). Refused when they were neither."""
-    if actor.user is None:
-        raise PermissionDenied("sign in to release a ticket", code="ticket.agent_required")
+    me = _self_service(actor)
     ticket = selectors.get_ticket(actor, ticket_id, lock=True)
-    me = actor.user
     was_assignee = ticket.assignees.filter(pk=me.pk).exists()
     if ticket.owner_id != me.pk and not was_assignee:
         raise Conflict("you are not assigned to this ticket", code="ticket.not_assigned")
