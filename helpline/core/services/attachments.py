@@ -2,7 +2,8 @@
 
 Rules (runtime settings, NodePoint's and Flicket's upload options):
 - ``uploads.enabled`` off refuses every upload;
-- ``uploads.min_permission`` names the permission an uploader must hold (empty: anyone);
+- ``uploads.min_permission`` names the permission an uploader must hold (empty: anyone;
+  see ``may_upload`` for how NodePoint's nested levels apply);
 - ``uploads.allowed_extensions`` lists the extensions accepted (case-insensitive); a file
   without one is refused;
 - ``uploads.max_size_mb`` caps each file.
@@ -35,6 +36,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 
+from helpline.core import permissions as perms
 from helpline.core.models import Attachment
 from helpline.core.models.attachment import attachment_path
 from helpline.core.object_access import require_object_access
@@ -91,7 +93,7 @@ def check_uploads(actor: Actor, uploads: Sequence[Upload], *, field: str = "atta
     if not get_setting("uploads.enabled"):
         raise PermissionDenied("uploads are disabled", code="upload.disabled", field=field)
     needed = str(get_setting("uploads.min_permission") or "").strip()
-    if needed and not actor.has(needed):
+    if not may_upload(actor, needed):
         raise PermissionDenied(
             f"attaching files needs the permission {needed}", code="upload.forbidden", field=field
         )
@@ -112,6 +114,15 @@ def check_uploads(actor: Actor, uploads: Sequence[Upload], *, field: str = "atta
                 code="upload.too_large",
                 field=field,
             )
+
+
+def may_upload(actor: Actor, needed: str) -> bool:
+    """``uploads.min_permission`` is NodePoint's minimum upload level, named by a permission.
+    Levels nest, so an agent (level 3) meets any permission of levels 0-3 even when their
+    role does not list it (Zammad's Agent role has no ``ticket.customer``); admins meet any."""
+    if not needed or actor.has(needed) or actor.has(perms.ADMIN):
+        return True
+    return actor.has(perms.TICKET_AGENT) and needed in perms.level_permissions(3)
 
 
 @contextmanager

@@ -75,3 +75,17 @@ def world(db) -> World:
 def commit(django_capture_on_commit_callbacks):
     """Run on-commit callbacks (event delivery) of the wrapped block as if it committed."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture(autouse=True)
+def uploads_dir(settings, tmp_path):
+    """Stored files of each test go to its own folder."""
+    location = tmp_path / "uploads"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(location)},
+        },
+    }
+    return location
