@@ -174,7 +174,14 @@ def test_the_scope_is_one_query_on_the_ticket_table(world, django_assert_num_que
         list(selectors.visible_tickets(actor, profile=profile)[:50])
     sql = ctx.captured_queries[0]["sql"]
     assert '"tickets_ticket"."group_id" IN' in sql
-    assert '"tickets_ticket"."owner_id" =' in sql
+    # She owns nothing outside her groups: the owner branch is left out of the query.
+    assert 'owner_id" =' not in sql
+    elsewhere = TicketFactory(group=world.other_group, owner=world.agent)
+    profile = permissions.ticket_access(actor)
+    with django_assert_num_queries(1) as ctx:
+        ids = [t.pk for t in selectors.visible_tickets(actor, profile=profile)]
+    assert '"tickets_ticket"."owner_id" =' in ctx.captured_queries[0]["sql"]
+    assert elsewhere.pk in ids
 
 
 def test_closing_follows_flickets_rule(world):
