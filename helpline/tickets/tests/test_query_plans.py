@@ -31,7 +31,7 @@ EXPECTED = {
 
 
 def used_indexes(plan: str) -> set[str]:
-    found = set(re.findall(r"(?:INDEX|Index Scan(?: Backward)? using|Index Scan on) (\w+)", plan))
+    found = set(re.findall(r"(?:INDEX|Index(?: Only)? Scan(?: Backward)? using|Index Scan on) (\w+)", plan))
     if connection.vendor == "sqlite" and re.search(r"SCAN tickets_ticket\b", plan):
         # A walk of the table in rowid (= id) order: newest first, stopping after the page,
         # which needs no sort step.
