@@ -22,7 +22,7 @@ from typing import Any
 from helpline import __version__
 
 # Apps that add subcommands: each module has ``register(subparsers)``.
-EXTENSIONS: list[str] = []
+EXTENSIONS: list[str] = ["helpline.core.cli"]
 
 
 class CliError(Exception):

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
+    "ninja",  # serves the API docs' assets from static files, never from a CDN
     "helpline.core",
     "helpline.projects",
     "helpline.tickets",
@@ -76,13 +77,6 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": config.database(os.environ.get("DATABASE_URL", ""), DATA_DIR)}
-if TESTING and DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Tests on SQLite use a file in the throwaway data dir, not shared-cache memory: threads
-    # then queue on the write lock as in production (WAL, busy timeout) instead of failing
-    # with "database table is locked".
-    DATABASES["default"]["TEST"]["NAME"] = DATABASES["default"]["TEST"]["NAME"] or str(
-        DATA_DIR / "test.sqlite3"
-    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
@@ -91,7 +85,7 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
-    "django.contrib.auth.hashers.BCryptPasswordHasher",
+    "helpline.core.hashers.BCryptPasswordHasher",  # imported Flicket hashes
 ]
 if TESTING:
     # Tests create many users; the production hashers stay the ones users get.
@@ -167,6 +161,10 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+
+# Native API: requests per minute per access token (else per client address); 0 = no limit.
+# Off under pytest unless a test sets it, so the suite's many calls from one address pass.
+API_RATE_LIMIT = config.env_int("HELPLINE_API_RATE_LIMIT", 0 if TESTING else 600, minimum=0)
 
 LOG_LEVEL = os.environ.get("HELPLINE_LOG_LEVEL", "INFO").upper()
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR"}:

@@ -132,6 +132,7 @@ def database(url: str, directory: Path) -> dict[str, Any]:
 
 
 def _sqlite(path: Path) -> dict[str, Any]:
+    test_name = os.environ.get("HELPLINE_TEST_DATABASE") or "test-helpline"
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path),
@@ -146,7 +147,9 @@ def _sqlite(path: Path) -> dict[str, Any]:
                 "PRAGMA mmap_size=268435456"
             ),
         },
-        "TEST": {"NAME": os.environ.get("HELPLINE_TEST_DATABASE") or None},
+        # Tests use a real file too (not the in-memory shared cache, whose table locks
+        # ignore busy_timeout), so concurrent tests see the same locking as production.
+        "TEST": {"NAME": str(path.with_name(test_name + ".sqlite3"))},
     }
 
 

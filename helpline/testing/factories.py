@@ -5,7 +5,8 @@ from typing import Any
 import factory
 from factory.django import DjangoModelFactory
 
-from helpline.core.models import Group, GroupMembership, Organization, Role, User
+from helpline.core.attribute_rules import normalise_data_option
+from helpline.core.models import Group, GroupMembership, ObjectAttribute, Organization, Role, User
 
 PASSWORD = "correct horse"
 
@@ -50,6 +51,30 @@ class UserFactory(DjangoModelFactory):
     def groups(self, create: bool, extracted: Any, **kwargs: Any) -> None:
         for group in extracted or []:
             GroupMembership.objects.get_or_create(user=self, group=group, access="full")
+
+
+class ObjectAttributeFactory(DjangoModelFactory):
+    """A custom attribute already in force (migrations executed):
+    ``ObjectAttributeFactory(name="product", data_type="select", data_option={"options": {...}})``.
+    ``data_option`` is completed with Zammad's defaults as ``create_attribute`` does."""
+
+    class Meta:
+        model = ObjectAttribute
+
+    object = "Ticket"
+    name = factory.Sequence(lambda n: f"field{n}")
+    display = factory.LazyAttribute(lambda a: a.name.title())
+    data_type = "input"
+    data_option = factory.LazyFunction(dict)
+    editable = True
+    active = True
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs: Any) -> dict[str, Any]:
+        kwargs["data_option"] = normalise_data_option(
+            kwargs["name"], kwargs["data_type"], kwargs["data_option"]
+        )
+        return kwargs
 
 
 def _by_name(model: Any, value: Any) -> Any:

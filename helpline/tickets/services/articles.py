@@ -12,10 +12,10 @@ from helpline.core import permissions as perms
 from helpline.core.models import HistoryEntry
 from helpline.core.services import attachments as attachment_service
 from helpline.core.services import history
-from helpline.lib import clock, events
+from helpline.lib import events
 from helpline.lib.actor import Actor
 from helpline.lib.errors import Conflict, PermissionDenied
-from helpline.tickets import permissions, rules, selectors
+from helpline.tickets import permissions, rules, selectors, sla_rules
 from helpline.tickets.events import ArticleAdded, TicketUpdated
 from helpline.tickets.models import Article, ArticleSender, TicketStateType
 from helpline.tickets.services import _common as common
@@ -47,8 +47,11 @@ def add_article(
     - Customers write public articles as sender Customer only; internal articles, another
       sender and ``time_unit`` need an agent who may change the ticket.
     - ``time_unit`` (may be negative, to correct) is added to the ticket's total.
-    - The ticket's ``article_count``, ``last_contact_*`` (public articles, by sender) and
-      ``first_response_at`` (the first public article of an agent) follow.
+    - The ticket's ``article_count`` follows, and Zammad's contact times: a public article of
+      a communication type (web, email, phone, ...; not a note) by a customer sets
+      ``last_contact_customer_at``, by an agent ``last_contact_agent_at`` and, the first
+      time, ``first_response_at`` (``sla_rules.contact_of``, the rule SLA counts by). Without
+      a type, a public article is "web", an internal one a "note".
     - A customer's article on a closed ticket follows the group's ``follow_up_possible``:
       ``yes`` adds it, ``yes_with_reopen`` adds it and reopens the ticket, ``new_ticket``
       refuses it (``ticket.follow_up_closed``). Merged tickets take no articles.
@@ -86,9 +89,8 @@ def add_article(
         if article_type not in (None, ""):
             type_row = common.lookup_article_type(article_type, field="article_type")
         else:
-            type_row = common.lookup_article_type(
-                "web" if sender_row.name == ArticleSender.CUSTOMER else "note"
-            )
+            # A public answer goes to the customer (web); an internal one is a note.
+            type_row = common.lookup_article_type("note" if internal else "web")
         attachment_service.check_uploads(actor, attachments)
 
         state_type = ticket.state.state_type.name
@@ -109,7 +111,6 @@ def add_article(
                 )
             reopen = outcome == rules.FOLLOW_UP_REOPEN
 
-        now = clock.now()
         article = Article.objects.create(
             ticket=ticket,
             type=type_row,
@@ -131,18 +132,24 @@ def add_article(
             updated_by=actor.user,
         )
         attachment_service.store_attachments(actor, "Article", article.pk, attachments)
+        now = article.created_at  # contact times are the article's own time, as SLA reads them
 
         changes: dict[str, tuple[Any, Any]] = {}
         ticket.article_count += 1
         if minutes is not None:
             ticket.time_unit += minutes
-        if not internal:
-            if sender_row.name == ArticleSender.CUSTOMER:
-                ticket.last_contact_at = ticket.last_contact_customer_at = now
-            elif sender_row.name == ArticleSender.AGENT:
-                ticket.last_contact_at = ticket.last_contact_agent_at = now
-                if ticket.first_response_at is None:
-                    ticket.first_response_at = now
+        contact = sla_rules.contact_of(
+            at=now,
+            sender=sender_row.name,
+            internal=bool(internal),
+            communication=type_row.communication,
+        )
+        if contact is not None and contact.sender == ArticleSender.CUSTOMER:
+            ticket.last_contact_at = ticket.last_contact_customer_at = now
+        elif contact is not None:
+            ticket.last_contact_at = ticket.last_contact_agent_at = now
+            if ticket.first_response_at is None:
+                ticket.first_response_at = now
         if reopen:
             new_state = common.default_follow_up_state()
             changes["state_id"] = (ticket.state_id, new_state.pk)

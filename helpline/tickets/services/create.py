@@ -20,7 +20,7 @@ from helpline.core.services.users import create_user
 from helpline.lib import clock, events
 from helpline.lib.actor import Actor
 from helpline.lib.errors import Invalid, PermissionDenied
-from helpline.tickets import permissions, rules
+from helpline.tickets import permissions, rules, sla_rules
 from helpline.tickets.events import TicketCreated
 from helpline.tickets.models import Article, ArticleSender, Ticket, TicketCounter
 from helpline.tickets.services import _common as common
@@ -95,6 +95,10 @@ def create_ticket(
       closed organization takes no tickets.
     - Project auto-assign users become assignees; the number comes from the locked counter
       with ``tickets.number_prefix``.
+    - The description sets the contact times by Zammad's rule (``sla_rules.contact_of``): a
+      customer's web or mail message is customer contact; an agent's description is a
+      "note" (no contact) unless the door names a communication type (an outbound call or
+      mail is the first response).
     Field names in errors are the parameter names.
     """
     if not _may_create_anything(actor):
@@ -293,7 +297,14 @@ def create_ticket(
     with attachment_service.cleanup_files_on_error(), transaction.atomic():
         if new_customer_email:
             customer_row = create_user(actor, email=new_customer_email, login=new_customer_email)
-        public_customer = sender_row.name == ArticleSender.CUSTOMER and not internal
+        contact = sla_rules.contact_of(
+            at=now,
+            sender=sender_row.name,
+            internal=bool(internal),
+            communication=type_row.communication,
+        )
+        by_customer = contact is not None and contact.sender == ArticleSender.CUSTOMER
+        by_agent = contact is not None and contact.sender == ArticleSender.AGENT
         ticket = Ticket.objects.create(
             number=f"~{uuid.uuid4().hex}",  # the real number is taken last, see _next_number
             title=title,
@@ -316,8 +327,6 @@ def create_ticket(
             time_unit=minutes or 0,
             create_article_type=type_row,
             create_article_sender=sender_row,
-            last_contact_at=now if public_customer else None,
-            last_contact_customer_at=now if public_customer else None,
             last_owner_update_at=now if owner_row is not None else None,
             close_at=now if state_row.is_closed else None,
             created_by=actor.user,
@@ -346,8 +355,23 @@ def create_ticket(
         )
         attachment_service.store_attachments(actor, "Article", article.pk, attachments)
         common.notify(actor, ticket, created=True, internal=bool(internal))
+        # Contact times are the description's own time, as SLA reads them from the articles.
+        if contact is not None:
+            ticket.last_contact_at = article.created_at
+        if by_customer:
+            ticket.last_contact_customer_at = article.created_at
+        if by_agent:
+            ticket.last_contact_agent_at = ticket.first_response_at = article.created_at
         ticket.number = _next_number()
-        ticket.save(update_fields=["number"])
+        ticket.save(
+            update_fields=[
+                "number",
+                "last_contact_at",
+                "last_contact_customer_at",
+                "last_contact_agent_at",
+                "first_response_at",
+            ]
+        )
         common.record_created(actor, ticket)
         history.record(
             actor,

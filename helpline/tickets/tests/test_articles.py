@@ -27,13 +27,14 @@ def test_an_agent_answers_publicly(world, commit):
             world.actor(world.agent), world.ticket.pk, body="On my way", time_unit="15"
         )
     ticket = Ticket.objects.get(pk=world.ticket.pk)
-    assert (article.sender.name, article.type.name, article.internal) == ("Agent", "note", False)
+    assert (article.sender.name, article.type.name, article.internal) == ("Agent", "web", False)
     assert article.from_address == world.agent.fullname
     assert ticket.article_count == 2
     assert ticket.time_unit == Decimal("15.00")
     assert ticket.first_response_at is not None
     assert ticket.last_contact_agent_at == ticket.last_contact_at == ticket.first_response_at
-    assert ticket.last_contact_customer_at is None
+    description = Article.objects.filter(ticket=ticket).order_by("id").first()
+    assert ticket.last_contact_customer_at == description.created_at
     assert seen == [
         ArticleAdded(
             ticket_id=ticket.pk,
@@ -58,14 +59,25 @@ def test_the_first_response_is_kept(world):
     assert Ticket.objects.get(pk=world.ticket.pk).first_response_at == first
 
 
-def test_internal_notes_are_no_response(world):
-    add_article(world.actor(world.agent), world.ticket.pk, body="hmm", internal=True)
+@pytest.mark.parametrize(
+    ("kwargs", "kind"), [({"internal": True}, "note"), ({"article_type": "note"}, "note")]
+)
+def test_internal_articles_and_public_notes_are_no_response(world, kwargs, kind):
+    article = add_article(world.actor(world.agent), world.ticket.pk, body="hmm", **kwargs)
     ticket = Ticket.objects.get(pk=world.ticket.pk)
-    assert (ticket.first_response_at, ticket.last_contact_at, ticket.article_count) == (
+    assert article.type.name == kind
+    assert (ticket.first_response_at, ticket.last_contact_agent_at, ticket.article_count) == (
         None,
         None,
         2,
     )
+
+
+def test_an_outbound_call_is_a_response(world):
+    add_article(world.actor(world.agent), world.ticket.pk, body="called", article_type="phone")
+    ticket = Ticket.objects.get(pk=world.ticket.pk)
+    assert ticket.first_response_at is not None
+    assert ticket.first_response_at == ticket.last_contact_agent_at
 
 
 def test_time_adds_up_and_corrects_with_negative_values(world):

@@ -30,8 +30,11 @@ EXPECTED = {
 }
 
 
+INDEX_RE = re.compile(r"(?:INDEX|Index(?: Only)? Scan(?: Backward)? using|Index Scan on) (\w+)")
+
+
 def used_indexes(plan: str) -> set[str]:
-    found = set(re.findall(r"(?:INDEX|Index(?: Only)? Scan(?: Backward)? using|Index Scan on) (\w+)", plan))
+    found = set(INDEX_RE.findall(plan))
     if connection.vendor == "sqlite" and re.search(r"SCAN tickets_ticket\b", plan):
         # A walk of the table in rowid (= id) order: newest first, stopping after the page,
         # which needs no sort step.
