@@ -33,7 +33,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from helpline.core import permissions as perms
-from helpline.core.models import GroupMembership, Organization
+from helpline.core.models import GroupMembership
 from helpline.core.services.settings import get_setting
 from helpline.lib.actor import Actor
 from helpline.lib.errors import NotFound, PermissionDenied
@@ -120,15 +120,8 @@ def ticket_access(actor: Actor) -> TicketAccess:
         )
     organizations: frozenset[int] = frozenset()
     if customer:
-        org_ids = set(user.organizations.values_list("pk", flat=True))
-        if user.organization_id:
-            org_ids.add(user.organization_id)
-        if org_ids:
-            organizations = frozenset(
-                Organization.objects.filter(pk__in=org_ids, shared=True).values_list(
-                    "pk", flat=True
-                )
-            )
+        # The same rule that lets customers see their colleagues (core.permissions).
+        organizations = frozenset(perms.shared_organization_ids(user))
     return TicketAccess(
         user_id=user.pk,
         everything=everything,

@@ -379,17 +379,20 @@ def notify(
     the ticket; internal articles only people who may see them."""
     candidates: set[int] = {u for u in extra if u is not None}
     candidates.update(assignee_ids(ticket))
-    if created:
-        if ticket.owner_id is not None:
-            candidates.add(ticket.owner_id)
-        else:
-            candidates.update(agents_of_group(ticket.group_id))
-    else:
-        if ticket.owner_id is not None:
-            candidates.add(ticket.owner_id)
+    # The group's agents read the ticket (and its internal articles) by their membership;
+    # everyone else is checked one by one.
+    group_agents: set[int] = set()
+    if ticket.owner_id is not None:
+        candidates.add(ticket.owner_id)
+    elif created:
+        group_agents = set(agents_of_group(ticket.group_id))
+    if not created:
         candidates.update(follower_ids(ticket))
-    candidates.discard(actor.user_id)  # type: ignore[arg-type]
-    recipients = []
+    if actor.user_id is not None:
+        candidates.discard(actor.user_id)  # never notified of one's own change
+        group_agents.discard(actor.user_id)
+    candidates -= group_agents
+    recipients = set(group_agents)
     for user in User.objects.filter(pk__in=candidates, active=True).order_by("pk"):
         reader = Actor.for_user(user)
         profile = permissions.ticket_access(reader)
@@ -397,10 +400,10 @@ def notify(
             continue
         if internal and not permissions.can_see_internal(reader, ticket, profile=profile):
             continue
-        recipients.append(user.pk)
+        recipients.add(user.pk)
     notifications.record_notifications(
         actor,
-        recipients,
+        sorted(recipients),
         object_type="Ticket",
         object_id=ticket.pk,
         kind="create" if created else "update",
