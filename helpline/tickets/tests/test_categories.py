@@ -7,10 +7,12 @@ from django.db import transaction
 
 from helpline.core.events import GroupCreated
 from helpline.core.models import Group
+from helpline.core.services.groups import create_group
 from helpline.lib import events
+from helpline.lib.actor import Actor
 from helpline.testing.factories import UserFactory
 from helpline.tickets.models import TicketCategory
-from helpline.tickets.services import ensure_default_category
+from helpline.tickets.services import create_ticket, ensure_default_category
 
 pytestmark = pytest.mark.django_db
 
@@ -44,3 +46,12 @@ def test_ensure_default_category_is_idempotent_and_adopts_general():
     assert TicketCategory.objects.get(pk=general.pk).is_default is True
     assert ensure_default_category(group) == general
     assert TicketCategory.objects.filter(group=group).count() == 1
+
+
+def test_create_group_makes_general_and_tickets_file_into_it():
+    admin = UserFactory(login="root2", roles=["Admin"])
+    group = create_group(Actor.for_user(admin), name="Printers")
+    general = TicketCategory.objects.get(group=group)
+    assert (general.name, general.is_default, general.created_by) == ("General", True, admin)
+    ticket = create_ticket(Actor.for_user(admin), title="Jam", body="tray 2", group="printers")
+    assert ticket.category == general
