@@ -10,7 +10,9 @@ import pytest
 # database afterwards, so these are re-applied (idempotently) before each test that needs it.
 SEED_MIGRATIONS = [
     "helpline.core.migrations.0002_role_builtin_data",
+    "helpline.core.migrations.0006_objectattribute_builtin_data",
     "helpline.tickets.migrations.0002_ticketstate_builtin_data",
+    "helpline.tickets.migrations.0004_calendar_default_data",
 ]
 
 

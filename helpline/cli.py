@@ -22,7 +22,7 @@ from typing import Any
 from helpline import __version__
 
 # Apps that add subcommands: each module has ``register(subparsers)``.
-EXTENSIONS: list[str] = ["helpline.search.cli", "helpline.bench.cli"]
+EXTENSIONS: list[str] = ["helpline.core.cli", "helpline.search.cli", "helpline.bench.cli"]
 
 
 class CliError(Exception):
@@ -103,6 +103,18 @@ def apply_migrations(verbosity: int = 1) -> None:
     print(f"Applying {len(pending)} migration(s) to the {describe_database()}...")
     call_command("migrate", interactive=False, verbosity=0)
     print("Migrations applied.")
+
+
+def collect_static() -> None:
+    """Copy our static files and the installed Bootstrap/HTMX packages into STATIC_ROOT with
+    hashed names and compressed copies, which the web workers serve (WhiteNoise). Only files
+    that changed since the last start are copied again."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if settings.WHITENOISE_USE_FINDERS:
+        return  # debug mode serves straight from the packages
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -198,6 +210,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if not args.no_migrate:
             apply_migrations(verbosity=0)
         bootstrap_admin()
+    collect_static()
 
     metrics_dir = settings.DATA_DIR / "run" / "metrics"
     shutil.rmtree(metrics_dir, ignore_errors=True)

@@ -38,6 +38,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
+    "ninja",  # serves the API docs' assets from static files, never from a CDN
+    # Bootstrap 5 and HTMX, installed from PyPI (pinned in the lock files), served as static files.
+    "js_lib_bootstrap5",
+    "js_lib_htmx",
     "helpline.core",
     "helpline.projects",
     "helpline.tickets",
@@ -48,11 +52,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "helpline.ops.middleware.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "helpline.core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -71,6 +77,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "helpline.core.context_processors.site",
             ],
         },
     },
@@ -88,12 +95,14 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
-    "django.contrib.auth.hashers.BCryptPasswordHasher",
+    "helpline.core.hashers.BCryptPasswordHasher",  # imported Flicket hashes
 ]
 if TESTING:
     # Tests create many users; the production hashers stay the ones users get.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
-LOGIN_URL = "/accounts/login/"
+LOGIN_URL = "core:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "core:home"
 # Logins are unique case-insensitively (a functional unique constraint Django cannot see).
 SILENCED_SYSTEM_CHECKS = ["auth.W004"]
 
@@ -151,12 +160,24 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = DATA_DIR / "uploads"
 MEDIA_URL = "/media/"
+# Static files (our own and the installed Bootstrap/HTMX packages) are served by WhiteNoise.
+# In production `helpline serve` collects them into STATIC_ROOT as hashed, compressed copies
+# (cached for a year: a name changes with the content); tests and debug mode serve them
+# straight from the packages.
+_collected_static = not (DEBUG or TESTING)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if _collected_static
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
+WHITENOISE_USE_FINDERS = not _collected_static
+WHITENOISE_AUTOREFRESH = DEBUG
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = BASE_URL.startswith("https://")
@@ -164,6 +185,10 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+
+# Native API: requests per minute per access token (else per client address); 0 = no limit.
+# Off under pytest unless a test sets it, so the suite's many calls from one address pass.
+API_RATE_LIMIT = config.env_int("HELPLINE_API_RATE_LIMIT", 0 if TESTING else 600, minimum=0)
 
 LOG_LEVEL = os.environ.get("HELPLINE_LOG_LEVEL", "INFO").upper()
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR"}:

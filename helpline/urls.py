@@ -1,8 +1,15 @@
-from django.urls import path
+from django.urls import include, path, re_path
 
+from helpline.api.v1 import api as api_v1
+from helpline.api.v1 import not_found as api_v1_not_found
 from helpline.ops import views as ops
 
 urlpatterns = [
     path("healthz", ops.healthz, name="healthz"),
     path("metrics", ops.metrics, name="metrics"),
+    path("", include("helpline.core.pages.urls")),
+    path("helpdesk/api/", include("helpline.dialects.djhelpdesk.urls")),
+    path("api/v1/", api_v1.urls),
+    # Keep last: unknown native API paths answer JSON; ITFlow's /api/v1/*.php are not caught.
+    re_path(r"^api/v1/(?!.*\.php$)(?P<rest>.*)$", api_v1_not_found, name="api-v1-not-found"),
 ]

@@ -7,10 +7,15 @@ is the highest level whose permissions they all hold.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from helpline.lib.actor import Actor
+from django.db.models import Q, QuerySet
+
+from helpline.lib.actor import Actor, permission_matches
 from helpline.lib.errors import PermissionDenied
+
+if TYPE_CHECKING:
+    from helpline.core.models import Group, Organization, Role, User
 
 ADMIN = "admin"
 ADMIN_USER = "admin.user"
@@ -130,3 +135,128 @@ def user_level(user: Any) -> int:
         else:
             break
     return level
+
+
+# --- people: who may read and change users, organizations, groups and roles (Zammad's rules)
+
+
+def is_staff_account(user: Any) -> bool:
+    """Agents and administrators: anyone holding ``ticket.agent`` or an ``admin`` permission.
+
+    Everyone else is a customer account, the only kind an agent may edit."""
+    names = user.permission_names()  # regardless of ``active``: a disabled agent stays staff
+    return any(
+        permission_matches(name, TICKET_AGENT) or name == ADMIN or name.startswith(ADMIN + ".")
+        for name in names
+    )
+
+
+def can_read_all_users(actor: Actor) -> bool:
+    return actor.has_any(ADMIN_USER, TICKET_AGENT)
+
+
+def can_search_users(actor: Actor) -> bool:
+    return actor.has_any(ADMIN_USER, TICKET_AGENT)
+
+
+def shared_organization_ids(user: Any) -> list[int]:
+    """The ids of the shared organizations ``user`` belongs to (primary or secondary)."""
+    from helpline.core.models import Organization
+
+    return list(
+        Organization.objects.filter(
+            Q(members=user) | Q(secondary_members=user), shared=True
+        ).values_list("pk", flat=True)
+    )
+
+
+def scope_users(actor: Actor, qs: QuerySet[User]) -> QuerySet[User]:
+    """Agents and user administrators read everyone; a customer reads themselves and the
+    members of their shared organizations; anyone else only themselves."""
+    if can_read_all_users(actor):
+        return qs
+    if actor.user is None:
+        return qs.none()
+    visible = Q(pk=actor.user.pk)
+    if actor.has(TICKET_CUSTOMER):
+        org_ids = shared_organization_ids(actor.user)
+        if org_ids:
+            from helpline.core.models import User
+
+            visible |= Q(organization_id__in=org_ids) | Q(
+                pk__in=User.objects.filter(organizations__in=org_ids).values("pk")
+            )
+    return qs.filter(visible)
+
+
+def can_read_all_organizations(actor: Actor) -> bool:
+    return actor.has_any(ADMIN_ORGANIZATION, TICKET_AGENT)
+
+
+def scope_organizations(actor: Actor, qs: QuerySet[Organization]) -> QuerySet[Organization]:
+    """Agents and organization administrators read all; anyone else their own ones."""
+    if can_read_all_organizations(actor):
+        return qs
+    if actor.user is None:
+        return qs.none()
+    from helpline.core.models import Organization
+
+    own = Organization.objects.filter(
+        Q(members=actor.user) | Q(secondary_members=actor.user)
+    ).values("pk")
+    return qs.filter(pk__in=own)
+
+
+def can_list_groups(actor: Actor) -> bool:
+    return actor.has_any(ADMIN_GROUP, TICKET_AGENT)
+
+
+def scope_groups(actor: Actor, qs: QuerySet[Group]) -> QuerySet[Group]:
+    """Group administrators read all groups; agents the groups they belong to."""
+    if actor.has(ADMIN_GROUP):
+        return qs
+    if actor.user is None or not actor.has(TICKET_AGENT):
+        return qs.none()
+    from helpline.core.models import GroupMembership
+
+    return qs.filter(pk__in=GroupMembership.objects.filter(user=actor.user).values("group_id"))
+
+
+def scope_group_directory(actor: Actor, qs: QuerySet[Group]) -> QuerySet[Group]:
+    """Groups the actor may know of to file tickets into (django-helpdesk's queue list,
+    Flicket's departments): agents and group administrators see every group, customers the
+    active ones, anyone else none. Reading a group's members and settings is
+    ``scope_groups``."""
+    if actor.has_any(TICKET_AGENT, ADMIN_GROUP):
+        return qs
+    if actor.has(TICKET_CUSTOMER):
+        return qs.filter(active=True)
+    return qs.none()
+
+
+def can_read_roles(actor: Actor) -> bool:
+    return actor.has_any(ADMIN_USER, TICKET_AGENT)
+
+
+def scope_roles(actor: Actor, qs: QuerySet[Role]) -> QuerySet[Role]:
+    return qs if can_read_roles(actor) else qs.none()
+
+
+def token_may_carry(actor: Actor, permission: str) -> bool:
+    """A new access token may carry ``permission`` only when the actor holds it (a token
+    never grants more than the user, nor more than the token it was made with)."""
+    return actor.has(permission)
+
+
+def grantable_permission_rows(actor: Actor, rows: list[Any]) -> list[tuple[Any, bool]]:
+    """Zammad's token dialog list: every permission the actor holds, plus the parents of
+    those (shown disabled, as holding a child does not grant the parent)."""
+    held = [row for row in rows if actor.has(row.name)]
+    held_names = {row.name for row in held}
+    result: list[tuple[Any, bool]] = []
+    for row in rows:
+        if row.name in held_names:
+            result.append((row, False))
+        elif any(permission_matches(row.name, name) for name in held_names):
+            result.append((row, True))
+    return result

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import stat
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,11 +84,11 @@ def data_dir(raw: str) -> Path:
     """Resolve and create the data directory, refusing one Helpline cannot write to."""
     path = Path(raw).expanduser().resolve()
     try:
-        for sub in ("", "uploads", "run", "outbox"):
+        for sub in ("", "uploads", "run", "outbox", "static"):
             (path / sub).mkdir(parents=True, exist_ok=True)
-        probe = path / ".write-test"
-        probe.write_text("ok")
-        probe.unlink()
+        # A probe of its own: several processes start at once and check the same folder.
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".write-test-") as probe:
+            probe.write(b"ok")
     except OSError as exc:
         raise ConfigError(
             f"HELPLINE_DATA_DIR={path} is not writable ({exc.strerror}); "
@@ -152,6 +153,7 @@ def database(url: str, directory: Path) -> dict[str, Any]:
 
 
 def _sqlite(path: Path) -> dict[str, Any]:
+    test_name = os.environ.get("HELPLINE_TEST_DATABASE") or "test-helpline"
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path),
@@ -166,7 +168,9 @@ def _sqlite(path: Path) -> dict[str, Any]:
                 "PRAGMA mmap_size=268435456"
             ),
         },
-        "TEST": {"NAME": os.environ.get("HELPLINE_TEST_DATABASE") or None},
+        # Tests use a real file too (not the in-memory shared cache, whose table locks
+        # ignore busy_timeout), so concurrent tests see the same locking as production.
+        "TEST": {"NAME": str(path.with_name(test_name + ".sqlite3"))},
     }
 
 

@@ -5,3 +5,16 @@ class TicketsConfig(AppConfig):
     name = "helpline.tickets"
     label = "tickets"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from helpline.core.events import GroupCreated
+        from helpline.lib import events
+        from helpline.tickets import object_access
+        from helpline.tickets.services.categories import on_group_created
+        from helpline.tickets.services.sla import subscribe_escalation
+
+        # Every new group gets its default category in the same transaction.
+        events.subscribe(GroupCreated, on_group_created, in_transaction=True)
+        # Tags and attachments on tickets and articles are checked by ticket permissions.
+        object_access.register()
+        subscribe_escalation()

@@ -45,3 +45,30 @@ class TicketDeleted:
     ticket_id: int
     number: str
     actor_id: int | None
+
+
+@dataclass(frozen=True)
+class TicketFollowed:
+    """A user started following a ticket (NodePoint follow, Flicket subscription)."""
+
+    ticket_id: int
+    user_id: int
+    actor_id: int | None
+
+
+@dataclass(frozen=True)
+class TicketUnfollowed:
+    ticket_id: int
+    user_id: int
+    actor_id: int | None
+
+
+@dataclass(frozen=True)
+class TicketEscalated:
+    """A ticket missed one or more SLA deadlines (``kinds``: first_response, update,
+    close); published once per breach by the escalation job, with the users notified."""
+
+    ticket_id: int
+    kinds: tuple[str, ...]
+    due_at: Any
+    user_ids: tuple[int, ...] = ()

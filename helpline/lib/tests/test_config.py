@@ -108,3 +108,16 @@ def test_search_language_is_checked():
     assert str(err.value).startswith(
         "HELPLINE_SEARCH_LANGUAGE='klingon' is not a known language; use one of simple, arabic,"
     )
+
+
+def test_processes_starting_together_all_accept_the_data_dir(tmp_path):
+    # gunicorn boots its workers and the job worker at the same moment; each checks that
+    # the data dir is writable, and one's check must not trip over another's.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from helpline.lib import config
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda _: config.data_dir(str(tmp_path)), range(400)))
+    assert set(results) == {tmp_path.resolve()}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["outbox", "run", "static", "uploads"]

@@ -1,6 +1,7 @@
 from helpline.tickets.models.article import Article, ArticleSender, ArticleType
 from helpline.tickets.models.category import TicketCategory
 from helpline.tickets.models.priority import TicketPriority
+from helpline.tickets.models.sla import Calendar, EscalationBreach, EscalationPause, Sla
 from helpline.tickets.models.state import TicketState, TicketStateType
 from helpline.tickets.models.ticket import Subscription, Ticket, TicketCounter
 
@@ -8,6 +9,10 @@ __all__ = [
     "Article",
     "ArticleSender",
     "ArticleType",
+    "Calendar",
+    "EscalationBreach",
+    "EscalationPause",
+    "Sla",
     "Subscription",
     "Ticket",
     "TicketCategory",

@@ -47,7 +47,10 @@ class Article(Audited):
         HTML = "text/html", "text/html"
         MARKDOWN = "text/markdown", "text/markdown"
 
-    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="articles")
+    # Served by the (ticket, id) index.
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.CASCADE, related_name="articles", db_index=False
+    )
     type = models.ForeignKey(ArticleType, on_delete=models.PROTECT, related_name="+")
     sender = models.ForeignKey(ArticleSender, on_delete=models.PROTECT, related_name="+")
     internal = models.BooleanField(default=False)

@@ -28,17 +28,28 @@ class Ticket(Audited):
 
     number = models.CharField(max_length=60, unique=True)
     title = models.CharField(max_length=250)
-    group = models.ForeignKey("core.Group", on_delete=models.PROTECT, related_name="tickets")
+    # Scope columns lead the composite indexes in Meta (each ending in id), which serve every
+    # lookup a single-column index would: no separate foreign-key indexes for them.
+    group = models.ForeignKey(
+        "core.Group", on_delete=models.PROTECT, related_name="tickets", db_index=False
+    )
     category = models.ForeignKey(
         "tickets.TicketCategory", on_delete=models.PROTECT, related_name="tickets"
     )
     project = models.ForeignKey(
-        "projects.Project", null=True, blank=True, on_delete=models.PROTECT, related_name="tickets"
+        "projects.Project",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+        db_index=False,
     )
     release = models.ForeignKey(
         "projects.Release", null=True, blank=True, on_delete=models.PROTECT, related_name="tickets"
     )
-    state = models.ForeignKey("tickets.TicketState", on_delete=models.PROTECT, related_name="+")
+    state = models.ForeignKey(
+        "tickets.TicketState", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     priority = models.ForeignKey(
         "tickets.TicketPriority", on_delete=models.PROTECT, related_name="+"
     )
@@ -48,9 +59,15 @@ class Ticket(Audited):
         blank=True,
         on_delete=models.PROTECT,
         related_name="customer_tickets",
+        db_index=False,
     )
     organization = models.ForeignKey(
-        "core.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="tickets"
+        "core.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+        db_index=False,
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -58,6 +75,7 @@ class Ticket(Audited):
         blank=True,
         on_delete=models.PROTECT,
         related_name="owned_tickets",
+        db_index=False,
     )
     assignees = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="assigned_tickets"
@@ -134,9 +152,15 @@ class Ticket(Audited):
 class Subscription(models.Model):
     """A user follows a ticket (NodePoint follow, Flicket subscription)."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="subscriptions")
+    # Served by the unique (ticket, user) constraint and the (user, -id) index.
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="subscriptions", db_index=False
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscriptions"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="subscriptions",
+        db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

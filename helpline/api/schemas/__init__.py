@@ -1,0 +1,1 @@
+"""Request and response shapes of the native API, one module per domain."""

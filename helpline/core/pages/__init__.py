@@ -1,0 +1,1 @@
+"""Web pages of the core app: the home page and the account pages."""

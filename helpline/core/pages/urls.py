@@ -1,0 +1,24 @@
+from django.urls import path
+
+from helpline.core.pages import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
+    path("accounts/register/", views.register, name="account-register"),
+    path(
+        "accounts/confirmation/resend/",
+        views.confirmation_resend,
+        name="email-confirmation-resend",
+    ),
+    path("accounts/confirm/<str:token>/", views.email_confirm, name="email-confirm"),
+    path("accounts/password/lost/", views.password_lost, name="password-lost"),
+    path("accounts/password/reset/<str:token>/", views.password_reset, name="password-reset"),
+    path("accounts/settings/", views.account_settings, name="account-settings"),
+    path("accounts/settings/password/", views.password_change, name="password-change"),
+    path("accounts/settings/email/", views.email_change, name="email-change"),
+    path("accounts/language/", views.language_update, name="language-update"),
+]

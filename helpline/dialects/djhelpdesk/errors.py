@@ -1,0 +1,36 @@
+"""How django-helpdesk's API answers Helpline's errors: its documented status codes
+(400 generic, 403 credentials or permissions, 404 not found, 405 not POST) with a text."""
+
+from __future__ import annotations
+
+from helpline.dialects.common import ErrorTable
+from helpline.dialects.djhelpdesk import shapes
+from helpline.lib.errors import (
+    Conflict,
+    DomainError,
+    Invalid,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+)
+
+DJHELPDESK_ERRORS = ErrorTable(
+    render=shapes.plain,
+    codes={
+        "auth.credentials_missing": (403, "Invalid username or password"),
+        "auth.credentials_invalid": (403, "Invalid username or password"),
+        "permission.missing": (403, "Permission denied: {message}"),
+        "user.not_found": (404, "Invalid username provided"),
+    },
+    classes={
+        NotFound: 404,
+        PermissionDenied: 403,
+        NotAuthenticated: 403,
+        Invalid: 400,
+        Conflict: 400,
+        DomainError: 400,
+    },
+    bad_method_text=(
+        "Invalid request method {method}: the django-helpdesk API accepts {allowed} only"
+    ),
+)

@@ -1,0 +1,32 @@
+"""django-helpdesk's answers: plain text for simple ones and errors, ``text/json`` for lists.
+
+The JSON is written as the original wrote it (``simplejson.dumps``): ``", "`` and ``": "``
+separators, non-ASCII escaped, ids as strings.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from django.http import HttpResponse
+
+from helpline.core.models import Group, User
+
+PLAIN = "text/plain; charset=utf-8"
+JSON = "text/json; charset=utf-8"
+
+
+def plain(status: int, text: str) -> HttpResponse:
+    return HttpResponse(text, status=status, content_type=PLAIN)
+
+
+def queues(groups: Iterable[Group]) -> HttpResponse:
+    """``list_queues``: ``[{"id": "3", "title": "Sales"}, ...]``."""
+    rows = [{"id": str(group.pk), "title": group.name} for group in groups]
+    return HttpResponse(json.dumps(rows), content_type=JSON)
+
+
+def user_id(user: User) -> HttpResponse:
+    """``find_user``: the id alone, as text."""
+    return plain(200, str(user.pk))

@@ -1,0 +1,68 @@
+"""Bodies reach browsers only through the sanitizer."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from helpline.lib import html
+
+
+@pytest.mark.parametrize(
+    ("dirty", "clean"),
+    [
+        ("<p>hi<script>alert(1)</script></p>", "<p>hi</p>"),
+        ('<p onclick="steal()">x</p>', "<p>x</p>"),
+        ('<a href="javascript:alert(1)">x</a>', '<a rel="noopener noreferrer nofollow">x</a>'),
+        ('<a href="JaVaScRiPt:alert(1)">x</a>', '<a rel="noopener noreferrer nofollow">x</a>'),
+        ('<img src="x" onerror="steal()">', '<img src="x">'),
+        ('<img src="data:image/png;base64,AAAA">', "<img>"),
+        ("<style>body{display:none}</style><b>x</b>", "<b>x</b>"),
+        ('<iframe src="https://evil.test"></iframe>ok', "ok"),
+        ('<div style="position:fixed">x</div>', "<div>x</div>"),
+        ("<form><input name=p></form>y", "y"),
+        (
+            '<a href="https://ok.test/a" target="_blank">x</a>',
+            '<a href="https://ok.test/a" rel="noopener noreferrer nofollow">x</a>',
+        ),
+        ('<img src="cid:part1@mail">', '<img src="cid:part1@mail">'),
+        (
+            "<table><tr><td colspan=2>a</td></tr></table>",
+            '<table><tbody><tr><td colspan="2">a</td></tr></tbody></table>',
+        ),
+        ("<!-- secret --><i>x</i>", "<i>x</i>"),
+    ],
+)
+def test_sanitize(dirty, clean):
+    assert html.sanitize_html(dirty) == clean
+
+
+def test_markdown_is_rendered_then_sanitized():
+    assert html.render_markdown(
+        "**bold** and [x](javascript:alert(1))\n\n<script>bad()</script>"
+    ) == ('<p><strong>bold</strong> and <a rel="noopener noreferrer nofollow">x</a></p>\n')
+    assert html.render_markdown("- a\n- b") == "<ul>\n<li>a</li>\n<li>b</li>\n</ul>"
+    assert html.render_markdown("line one\nline two") == "<p>line one<br>\nline two</p>"
+
+
+def test_plain_text_is_escaped_with_its_line_breaks():
+    assert (
+        html.plain_to_html('<b>"x"</b> & y\r\nz') == "&lt;b&gt;&quot;x&quot;&lt;/b&gt; &amp; y<br>z"
+    )
+
+
+def test_article_html_by_content_type():
+    def body(value, content_type):
+        return html.article_html(SimpleNamespace(body=value, content_type=content_type))
+
+    assert body("<b>x</b><script>y</script>", "text/html") == "<b>x</b>"
+    assert body("*x*", "text/markdown") == "<p><em>x</em></p>"
+    assert body("<b>x</b>", "text/plain") == "&lt;b&gt;x&lt;/b&gt;"
+
+
+def test_html_to_text():
+    assert (
+        html.html_to_text("<p>Hello <b>you</b> &amp; me</p><script>x()</script>")
+        == "Hello you & me"
+    )

@@ -1,0 +1,45 @@
+"""The ticket use cases: one function per use case, each the checked entry point every door
+calls (see docs/ARCHITECTURE.md, "Tickets")."""
+
+from helpline.tickets.services.articles import add_article
+from helpline.tickets.services.assignment import (
+    add_assignee,
+    assign_ticket,
+    claim_ticket,
+    release_ticket,
+    remove_assignee,
+)
+from helpline.tickets.services.categories import ensure_default_category
+from helpline.tickets.services.create import create_ticket
+from helpline.tickets.services.delete import delete_ticket
+from helpline.tickets.services.lifecycle import (
+    close_ticket,
+    hold_ticket,
+    reopen_ticket,
+    resolve_ticket,
+    unhold_ticket,
+)
+from helpline.tickets.services.merge import merge_ticket
+from helpline.tickets.services.subscriptions import follow_ticket, unfollow_ticket
+from helpline.tickets.services.update import update_ticket
+
+__all__ = [
+    "add_article",
+    "add_assignee",
+    "assign_ticket",
+    "claim_ticket",
+    "close_ticket",
+    "create_ticket",
+    "delete_ticket",
+    "ensure_default_category",
+    "follow_ticket",
+    "hold_ticket",
+    "merge_ticket",
+    "release_ticket",
+    "remove_assignee",
+    "reopen_ticket",
+    "resolve_ticket",
+    "unfollow_ticket",
+    "unhold_ticket",
+    "update_ticket",
+]
