@@ -116,10 +116,12 @@ class _Maker:
     """Makes batches for one context; keeps the text vocabulary between batches."""
 
     def __init__(self, ctx: Context):
+        from helpline.tickets.rules import ticket_number
         from helpline.tickets.search import ticket_document
 
         self.ctx = ctx
         self.document = ticket_document
+        self.number = ticket_number
         self.text = words.TextMaker(random.Random(ctx.seed))
         self.group_cum = _cum(ctx.group_weights)
         self.states = [ctx.state_ids[n] for n in STATES]
@@ -219,7 +221,7 @@ class _Maker:
         created_at = when(created)
         for tag in tags:
             out.taggings.append((len(out.taggings), tag, "Ticket", pk, created_at))
-        number = f"{ctx.prefix}{seq}"
+        number = self.number(ctx.prefix, seq)
         last_contact = max(d for d in (last_agent, last_customer) if d is not None)
         out.tickets.append((
             pk, number, title, group_id, rng.choice(ctx.categories[group_id]), state_id,

@@ -50,3 +50,13 @@ class OrganizationCreated:
 class OrganizationDeleted:
     organization_id: int
     actor_id: int | None
+
+
+@dataclass(frozen=True)
+class TagsChanged:
+    """An object's tags changed (``object_type`` as in ``Tagging``: "Ticket", ...); the search
+    index rewrites the object's entry in the same transaction."""
+
+    object_type: str
+    object_id: int
+    actor_id: int | None

@@ -10,8 +10,8 @@ Field terms (Zammad's names work too: ``state.name``, ``tags``, ``customer.email
 ``article_count``, ``created_at``, ``updated_at``, ``close_at``.
 
 The index is updated inside the transaction of every ticket change (see
-``helpline.search.services.index``): created, updated (which covers tag changes),
-article added, merged (both tickets), deleted.
+``helpline.search.services.index``): created, updated, article added, merged (both
+tickets), deleted, and tags added or removed (core's ``TagsChanged``).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from django.db.models import Q
 
+from helpline.core.events import TagsChanged
 from helpline.core.models import Group, Organization, Tagging, User
 from helpline.lib.events import subscribe
 from helpline.search.registry import Document, DocumentKind, FieldSpec, register
@@ -245,7 +246,13 @@ def _ticket_deleted(event: TicketDeleted) -> None:
     remove_documents("ticket", [event.ticket_id])
 
 
+def _tags_changed(event: TagsChanged) -> None:
+    if event.object_type == TAGGED_AS:
+        refresh_documents("ticket", [event.object_id])
+
+
 for _event in (TicketCreated, TicketUpdated, ArticleAdded):
     subscribe(_event, _ticket_changed, in_transaction=True)
 subscribe(TicketMerged, _tickets_merged, in_transaction=True)
 subscribe(TicketDeleted, _ticket_deleted, in_transaction=True)
+subscribe(TagsChanged, _tags_changed, in_transaction=True)

@@ -16,9 +16,11 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from helpline.core import permissions as perms
+from helpline.core.events import TagsChanged
 from helpline.core.models import HistoryEntry, Tag, Tagging
 from helpline.core.object_access import require_object_access
 from helpline.core.services import history
+from helpline.lib import events
 from helpline.lib.actor import Actor
 from helpline.lib.errors import Invalid
 
@@ -70,6 +72,7 @@ def add_tag(actor: Actor, object_type: str, object_id: int, name: str) -> bool:
             history.record(
                 actor, object_type, object_id, HistoryEntry.Kind.ADDED, "tag", None, tag.name
             )
+            events.publish(TagsChanged(object_type, object_id, actor.user_id))
     return created
 
 
@@ -89,6 +92,7 @@ def remove_tag(actor: Actor, object_type: str, object_id: int, name: str) -> boo
         history.record(
             actor, object_type, object_id, HistoryEntry.Kind.REMOVED, "tag", tagging.tag.name, None
         )
+        events.publish(TagsChanged(object_type, object_id, actor.user_id))
     return True
 
 
