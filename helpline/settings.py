@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "helpline.core",
     "helpline.projects",
     "helpline.tickets",
+    "helpline.mail",
     "helpline.ops",
 ]
 
