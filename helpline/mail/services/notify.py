@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from email.utils import getaddresses
 from typing import Any
 
 from django.conf import settings
@@ -110,6 +111,9 @@ def queue_notifications(
     seen: set[str] = set()
     if actor is not None and actor.email:
         seen.add(actor.email.lower())  # never the one who made the change
+    if article is not None and article.from_address:
+        # a mail taken in is not mailed back to whoever wrote it
+        seen.update(a.lower() for _, a in getaddresses([article.from_address]) if "@" in a)
     for user in candidates.values():
         if actor is not None and user.pk == actor.pk:
             continue
