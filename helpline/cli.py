@@ -22,7 +22,7 @@ from typing import Any
 from helpline import __version__
 
 # Apps that add subcommands: each module has ``register(subparsers)``.
-EXTENSIONS: list[str] = ["helpline.core.cli"]
+EXTENSIONS: list[str] = ["helpline.core.cli", "helpline.mail.cli"]
 
 
 class CliError(Exception):

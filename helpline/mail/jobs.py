@@ -25,11 +25,19 @@ def flush_outbox() -> dict[str, int]:
     return outbox.flush_outbox()
 
 
+@db_periodic_task(crontab(minute="*"))
+def fetch_mail() -> dict[str, int]:
+    """Every minute: one pass over the channels whose polling interval has come round."""
+    from helpline.mail.services import fetch
+
+    return fetch.fetch_due_channels()
+
+
 @db_periodic_task(crontab(minute="0", hour="6"))
-def mail_digest() -> int:
+def mail_digest() -> list[int]:
     """Daily at 06:00 when ``mail.digest_enabled``: each user's outstanding tickets."""
     if not get_setting("mail.digest_enabled"):
-        return 0
+        return []
     from helpline.mail.services import digest
 
     return digest.queue_digests()

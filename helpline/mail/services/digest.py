@@ -7,8 +7,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from helpline.core import permissions as perms
 from helpline.core import rules as core_rules
 from helpline.core.models import User
+from helpline.lib.actor import Actor
 from helpline.mail import rules
 from helpline.mail.models import Delivery
 from helpline.mail.services.notify import default_domain
@@ -29,12 +31,12 @@ def outstanding_tickets(user: User) -> list[Ticket]:
     )
 
 
-def queue_digests() -> int:
+def queue_digests() -> list[int]:
     """Write one digest row per user with outstanding tickets (at most one per user and
     day, however often it runs) and enqueue their sending; returns how many were written."""
     today = timezone.localdate().isoformat()
     domain = default_domain()
-    written = 0
+    written: list[int] = []
     with transaction.atomic():
         for user in User.objects.filter(active=True).exclude(email="").order_by("id"):
             if not rules.wants(user.preferences, rules.DIGEST):
@@ -61,8 +63,21 @@ def queue_digests() -> int:
                 },
             )
             if created:
-                written += 1
+                written.append(row.pk)
                 from helpline.mail.jobs import send_delivery
 
                 enqueue_on_commit(send_delivery, row.pk)
     return written
+
+
+def send_digests(actor: Actor) -> dict[str, int]:
+    """``helpline mail digest``: write today's digests and send them now (``admin.channel``);
+    a row a worker already took is not sent twice (the outbox claim)."""
+    perms.require(actor, perms.ADMIN_CHANNEL)
+    from helpline.mail.services.outbox import send_delivery
+
+    counts: dict[str, int] = {}
+    for pk in queue_digests():
+        status = send_delivery(pk)
+        counts[status] = counts.get(status, 0) + 1
+    return counts

@@ -25,6 +25,7 @@ from django.db.models import F, Q
 from django.template.loader import select_template
 from django.utils import timezone, translation
 
+from helpline.core import permissions as perms
 from helpline.core.services.settings import get_setting, get_settings
 from helpline.lib.actor import Actor
 from helpline.mail import rules
@@ -243,3 +244,9 @@ def run_plugin(user: str, title: str, message: str) -> int | None:
         done.stderr[-2000:],
     )
     return done.returncode
+
+
+def flush_outbox_as(actor: Actor) -> dict[str, int]:
+    """``helpline mail flush``: send every due row now (``admin.channel``)."""
+    perms.require(actor, perms.ADMIN_CHANNEL)
+    return flush_outbox()

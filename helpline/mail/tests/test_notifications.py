@@ -253,9 +253,9 @@ def test_digest_lists_open_tickets_once_a_day(smtp, people, commit):
     ticket = _ticket(people, commit)
     smtp.inbox.messages.clear()
     with commit():
-        assert digest.queue_digests() == 2  # carol (customer) and alice (created it)
+        assert len(digest.queue_digests()) == 2  # carol (customer) and alice (created it)
     with commit():
-        assert digest.queue_digests() == 0
+        assert digest.queue_digests() == []
     mail = smtp.inbox.to("carol@example.com")[0]
     assert mail["Subject"] == "Your outstanding tickets"
     assert (
