@@ -110,9 +110,8 @@ def noise_reason(message: Message, own_addresses: Iterable[str]) -> str | None:
     (Precedence bulk/junk/list)."""
     own = {a.lower() for a in own_addresses if a}
     sender = sender_address(message)
-    if message.get("X-Loop") and any(
-        a.lower() in own or "helpline" in a.lower() for a in [str(message.get("X-Loop"))]
-    ):
+    loop = str(message.get("X-Loop", "")).lower()
+    if loop and any(address in loop for address in own):
         return "loop"
     if sender in own:
         return "own_address"

@@ -5,6 +5,7 @@ passwd-file users; run as ``nobody`` when the tests run as root)."""
 from __future__ import annotations
 
 import imaplib
+import logging
 import os
 import shutil
 import socket
@@ -54,6 +55,8 @@ class SmtpServer:
         self.controller: Controller | None = None
 
     def start(self) -> None:
+        # aiosmtpd logs every connection at INFO, also after a test's output was closed
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
         self.controller.start()
 
@@ -80,10 +83,13 @@ class Dovecot:
     """A throwaway Dovecot: ``users`` maps login to password; plain IMAP and POP3 on free
     loopback ports."""
 
-    def __init__(self, users: dict[str, str]) -> None:
+    def __init__(self, users: dict[str, str], *, tls: bool = False) -> None:
         self.users = users
+        self.tls = tls
         self.imap_port = free_port()
+        self.imaps_port = free_port() if tls else 0
         self.pop3_port = free_port()
+        self.pop3s_port = free_port() if tls else 0
         self.dir = Path(tempfile.mkdtemp(prefix="helpline-dovecot-"))
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -104,11 +110,38 @@ class Dovecot:
         (d / "passwd").write_text(
             "".join(f"{login}:{{PLAIN}}{password}\n" for login, password in self.users.items())
         )
+        ssl_lines = "ssl = no"
+        if self.tls:
+            # a throwaway self-signed certificate for 127.0.0.1; clients trust it through
+            # ``self.cert`` (e.g. SSL_CERT_FILE)
+            subprocess.run(
+                [
+                    "/usr/bin/openssl",
+                    "req",
+                    "-x509",
+                    "-newkey",
+                    "rsa:2048",
+                    "-nodes",
+                    "-days",
+                    "2",
+                    "-subj",
+                    "/CN=127.0.0.1",
+                    "-addext",
+                    "subjectAltName=IP:127.0.0.1",
+                    "-keyout",
+                    str(d / "key.pem"),
+                    "-out",
+                    str(d / "cert.pem"),
+                ],
+                check=True,
+                capture_output=True,
+            )
+            ssl_lines = f"ssl = yes\nssl_cert = <{d}/cert.pem\nssl_key = <{d}/key.pem"
         (d / "dovecot.conf").write_text(
             f"""base_dir = {d}/run
 state_dir = {d}/state
 log_path = {d}/dovecot.log
-ssl = no
+{ssl_lines}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 protocols = imap pop3
@@ -131,7 +164,7 @@ service imap-login {{
     port = {self.imap_port}
   }}
   inet_listener imaps {{
-    port = 0
+    port = {self.imaps_port}
   }}
 }}
 service pop3-login {{
@@ -140,7 +173,7 @@ service pop3-login {{
     port = {self.pop3_port}
   }}
   inet_listener pop3s {{
-    port = 0
+    port = {self.pop3s_port}
   }}
 }}
 service submission-login {{
@@ -179,6 +212,10 @@ service auth-worker {{
                 time.sleep(0.1)
         self.stop()
         raise RuntimeError(f"dovecot did not start: {self.log()}")
+
+    @property
+    def cert(self) -> Path:
+        return self.dir / "cert.pem"
 
     def log(self) -> str:
         path = self.dir / "dovecot.log"

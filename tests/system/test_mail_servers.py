@@ -233,3 +233,40 @@ def test_cli_channel_add_list_and_fetch(dovecot, group, capsys):
     assert main(["mail", "fetch"]) == 0
     assert capsys.readouterr().out == "Fetched: ticket 1.\n"
     assert Ticket.objects.get().title == "From the CLI"
+
+
+@pytest.fixture
+def dovecot_tls(monkeypatch) -> Iterator[Dovecot]:
+    server = Dovecot({SUPPORT: "s3cret pass"}, tls=True)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize(
+    ("scheme", "port_of", "security"),
+    [
+        ("imaps", "imaps_port", None),
+        ("imap", "imap_port", "starttls"),
+        ("pop3s", "pop3s_port", None),
+        ("pop3", "pop3_port", "starttls"),
+    ],
+)
+def test_tls_and_starttls(dovecot_tls, group, monkeypatch, scheme, port_of, security):
+    port = getattr(dovecot_tls, port_of)
+    add_channel(
+        Actor.system(),
+        f"{scheme}://support%40helpline.test:s3cret%20pass@127.0.0.1:{port}",
+        group="Service Desk",
+        security=security,
+    )
+    dovecot_tls.deliver(SUPPORT, customer_mail(1, f"Over {scheme}", "Hello."))
+    # the server's certificate is not trusted: nothing is read, the reason is kept
+    assert fetch_all(Actor.system()) == {"errors": 1}
+    assert "CERTIFICATE_VERIFY_FAILED" in Channel.objects.get().last_error
+    assert dovecot_tls.count(SUPPORT) == 1
+
+    monkeypatch.setenv("SSL_CERT_FILE", str(dovecot_tls.cert))
+    assert fetch_all(Actor.system()) == {"ticket": 1}
+    assert Ticket.objects.get().title == f"Over {scheme}"
+    assert dovecot_tls.count(SUPPORT) == 0

@@ -372,3 +372,19 @@ def test_failed_mail_is_listed_and_reprocessed_by_admins(channel, commit, people
     assert list_failed_mail(admin) == []
     with pytest.raises(Conflict):
         reprocess_failed_mail(admin, failed.pk)
+
+
+def test_failed_and_reprocess_commands(channel, commit, capsys):
+    from helpline.cli import main
+
+    with commit():
+        ingest_raw((CORPUS / "24_malformed_no_from.eml").read_bytes(), channel=channel)
+    failed = FailedMail.objects.get()
+    assert main(["mail", "failed"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"{failed.pk}\t")
+    assert out.endswith("\tattempts 1\tno sender address\n")
+    assert main(["mail", "reprocess", str(failed.pk)]) == 1
+    assert capsys.readouterr().out == f"Failed mail {failed.pk}: failed no sender address.\n"
+    assert main(["mail", "reprocess", "999999"]) == 2
+    assert "no failed mail 999999" in capsys.readouterr().err

@@ -262,3 +262,22 @@ def test_digest_lists_open_tickets_once_a_day(smtp, people, commit):
         f"[Ticket#{ticket.number}] Printer on fire (new)" in mail.get_body(("plain",)).get_content()
     )
     assert len(smtp.inbox.messages) == 2
+
+
+def test_digest_and_flush_commands_need_admin_channel(smtp, people, commit, admin_user, capsys):
+    from helpline.cli import main
+    from helpline.lib.errors import PermissionDenied
+    from helpline.mail.services import digest
+
+    _ticket(people, commit)
+    smtp.inbox.messages.clear()
+    with pytest.raises(PermissionDenied):
+        digest.send_digests(Actor.for_user(people.agent))
+    with pytest.raises(PermissionDenied):
+        outbox.flush_outbox_as(Actor.for_user(people.agent))
+    assert digest.send_digests(Actor.for_user(admin_user)) == {"sent": 2}
+    assert sorted(smtp.inbox.recipients) == ["alice@example.com", "carol@example.com"]
+    assert main(["mail", "digest"]) == 0
+    assert capsys.readouterr().out == "Digest: nothing to do.\n"
+    assert main(["mail", "flush"]) == 0
+    assert capsys.readouterr().out == "Outbox: nothing to do.\n"
