@@ -22,7 +22,12 @@ from typing import Any
 from helpline import __version__
 
 # Apps that add subcommands: each module has ``register(subparsers)``.
-EXTENSIONS: list[str] = ["helpline.core.cli", "helpline.search.cli", "helpline.bench.cli"]
+EXTENSIONS: list[str] = [
+    "helpline.core.cli",
+    "helpline.search.cli",
+    "helpline.bench.cli",
+    "helpline.mail.cli",
+]
 
 
 class CliError(Exception):

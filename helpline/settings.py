@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "helpline.projects",
     "helpline.tickets",
     "helpline.search",
+    "helpline.mail",
     "helpline.ops",
 ]
 
