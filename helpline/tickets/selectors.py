@@ -227,12 +227,12 @@ def ticket_followers(actor: Actor, ticket_id: Any) -> QuerySet[Subscription]:
     return Subscription.objects.filter(ticket_id=ticket.pk).select_related("user").order_by("id")
 
 
-def followed_tickets(actor: Actor) -> QuerySet[Ticket]:
+def followed_tickets(actor: Actor, *, profile: TicketAccess | None = None) -> QuerySet[Ticket]:
     """Tickets the actor follows and may still read (NodePoint's home page), newest first."""
     if actor.user_id is None:
         return Ticket.objects.none()
     return (
-        visible_tickets(actor)
+        visible_tickets(actor, profile=profile)
         .filter(pk__in=Subscription.objects.filter(user_id=actor.user_id).values("ticket_id"))
         .order_by("-id")
     )
@@ -243,24 +243,24 @@ def is_agent(actor: Actor) -> bool:
     return actor.has_any(perms.TICKET_AGENT, perms.ADMIN)
 
 
-def created_tickets(actor: Actor) -> QuerySet[Ticket]:
+def created_tickets(actor: Actor, *, profile: TicketAccess | None = None) -> QuerySet[Ticket]:
     """Tickets the actor filed or is the customer of, newest first."""
     if actor.user_id is None:
         return Ticket.objects.none()
     return (
-        visible_tickets(actor)
+        visible_tickets(actor, profile=profile)
         .filter(Q(customer_id=actor.user_id) | Q(created_by_id=actor.user_id))
         .order_by("-id")
     )
 
 
-def assigned_tickets(actor: Actor) -> QuerySet[Ticket]:
+def assigned_tickets(actor: Actor, *, profile: TicketAccess | None = None) -> QuerySet[Ticket]:
     """Open tickets the actor owns or is an assignee of, newest first."""
     if actor.user_id is None:
         return Ticket.objects.none()
     mine = Q(owner_id=actor.user_id) | Q(assignees__id=actor.user_id)
     return (
-        visible_tickets(actor)
+        visible_tickets(actor, profile=profile)
         .filter(mine)
         .exclude(state__state_type__name__in=FINISHED_KINDS)
         .distinct()
@@ -268,13 +268,13 @@ def assigned_tickets(actor: Actor) -> QuerySet[Ticket]:
     )
 
 
-def needs_reply_tickets(actor: Actor) -> QuerySet[Ticket]:
+def needs_reply_tickets(actor: Actor, *, profile: TicketAccess | None = None) -> QuerySet[Ticket]:
     """An agent's open tickets (owned or in their groups without an owner) where the
     customer spoke last (Zammad's contact times)."""
     if actor.user_id is None or not is_agent(actor):
         return Ticket.objects.none()
     return (
-        visible_tickets(actor)
+        visible_tickets(actor, profile=profile)
         .filter(Q(owner_id=actor.user_id) | Q(owner__isnull=True))
         .exclude(state__state_type__name__in=FINISHED_KINDS)
         .filter(last_contact_customer_at__isnull=False)
@@ -286,11 +286,15 @@ def needs_reply_tickets(actor: Actor) -> QuerySet[Ticket]:
     )
 
 
-def escalated_tickets(actor: Actor) -> QuerySet[Ticket]:
+def escalated_tickets(actor: Actor, *, profile: TicketAccess | None = None) -> QuerySet[Ticket]:
     """Tickets past one of their SLA deadlines (agents only), the most overdue first."""
     if not is_agent(actor):
         return Ticket.objects.none()
-    return visible_tickets(actor).filter(escalation_at__lte=clock.now()).order_by("escalation_at")
+    return (
+        visible_tickets(actor, profile=profile)
+        .filter(escalation_at__lte=clock.now())
+        .order_by("escalation_at")
+    )
 
 
 def with_rows(tickets: QuerySet[Ticket], limit: int) -> list[Ticket]:

@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from helpline.lib import clock
 from helpline.lib.html import article_html
 from helpline.lib.pages import actor_for
-from helpline.tickets import selectors
+from helpline.tickets import permissions, selectors
 
 register = template.Library()
 
@@ -31,12 +31,13 @@ def home_tickets(context: dict[str, Any]) -> dict[str, Any]:
     request = context["request"]
     actor = actor_for(request)
     agent = selectors.is_agent(actor)
+    p = permissions.ticket_access(actor)
     sections = [
-        ("created", selectors.created_tickets(actor)),
-        ("assigned", selectors.assigned_tickets(actor)) if agent else None,
-        ("needs_reply", selectors.needs_reply_tickets(actor)) if agent else None,
-        ("escalated", selectors.escalated_tickets(actor)) if agent else None,
-        ("followed", selectors.followed_tickets(actor)),
+        ("created", selectors.created_tickets(actor, profile=p)),
+        ("assigned", selectors.assigned_tickets(actor, profile=p)) if agent else None,
+        ("needs_reply", selectors.needs_reply_tickets(actor, profile=p)) if agent else None,
+        ("escalated", selectors.escalated_tickets(actor, profile=p)) if agent else None,
+        ("followed", selectors.followed_tickets(actor, profile=p)),
     ]
     lists = {name: selectors.with_rows(qs, HOME_ROWS) for name, qs in filter(None, sections)}
     return {"lists": lists, "is_agent": agent, "now": clock.now(), "request": request}

@@ -368,3 +368,19 @@ def test_home_lists_my_tickets(client, world):
     assert "Tickets I created" in html
     assert "Needs my reply" not in html
     assert f'href="/tickets/{world.ticket.pk}/"' in html
+
+
+def test_home_query_count_does_not_grow_with_tickets(client, world):
+    login(client, world.agent)
+    client.get("/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/")
+    for n in range(6):
+        ticket = TicketFactory(
+            title=f"Mine {n}", group=world.group, customer=world.customer, owner=world.agent
+        )
+        Subscription.objects.create(ticket=ticket, user=world.agent)
+    with CaptureQueriesContext(connection) as many:
+        html = html_of(client.get("/"))
+    assert html.count("Mine 5") == 2  # assigned to me, and followed
+    assert len(many) == len(few)
