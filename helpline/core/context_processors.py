@@ -54,3 +54,19 @@ def site(request: HttpRequest) -> dict[str, Any]:
     ``.allow_registrations``, read once per page (one query) and only when shown. (Not
     ``site``: Django's authentication views put their own ``site`` in the context.)"""
     return {"site_info": SimpleLazyObject(_site)}
+
+
+def _nav(request: HttpRequest) -> dict[str, bool]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"admin_users": False, "admin_settings": False}
+    return {
+        "admin_users": user.has_permission("admin.user"),
+        "admin_settings": user.has_permission("admin.setting"),
+    }
+
+
+def nav(request: HttpRequest) -> dict[str, Any]:
+    """``nav.admin_users`` and ``nav.admin_settings``: which administration links the
+    header shows (the signed-in user's permissions, read once and only when shown)."""
+    return {"nav": SimpleLazyObject(lambda: _nav(request))}

@@ -425,3 +425,25 @@ def get_attachment_download(actor: Actor, attachment_id: int) -> AttachmentDownl
             "Cache-Control": "private, no-store",
         },
     )
+
+
+def admin_users(
+    actor: Actor, *, query: str = "", role_id: int | None = None, active: bool | None = None
+) -> QuerySet[User]:
+    """The user administration list (``admin.user``): matching ``query`` like the user
+    search, with a role (a NodePoint level is a role), active or not; by login."""
+    perms.require(actor, perms.ADMIN_USER)
+    qs = with_user_relations(User.objects.all())
+    if query.strip():
+        qs = qs.filter(search_condition(query, **USER_SEARCH))
+    if role_id is not None:
+        qs = qs.filter(roles__id=role_id)
+    if active is not None:
+        qs = qs.filter(active=active)
+    return qs.order_by("login")
+
+
+def admin_roles(actor: Actor) -> QuerySet[Role]:
+    """Every role, for the user administration forms (``admin.user``)."""
+    perms.require(actor, perms.ADMIN_USER)
+    return Role.objects.filter(active=True).order_by("name")
