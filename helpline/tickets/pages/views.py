@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from helpline.core import selectors as core_selectors
-from helpline.core.pages import errors
 from helpline.core.services import tags as tag_service
 from helpline.core.services.settings import get_setting
 from helpline.lib import clock
@@ -29,7 +28,7 @@ from helpline.lib.html import render_markdown
 from helpline.lib.pages import actor_for, render_page, show_error
 from helpline.tickets import permissions, selectors, services
 from helpline.tickets.models import Ticket
-from helpline.tickets.pages import forms
+from helpline.tickets.pages import errors, forms
 from helpline.tickets.selectors import TicketFilters
 
 CSV_COLUMNS = (
