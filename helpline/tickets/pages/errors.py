@@ -17,7 +17,7 @@ _TEXTS: dict[str, Callable[[], str]] = {
     "ticket.pending_time_missing": lambda: _("This state needs a pending time."),
     "ticket.state_forbidden": lambda: _("You may not set this state."),
     "ticket.agent_required": lambda: _("Only agents take tickets."),
-    "ticket.title_missing": lambda: _("This field is required."),
+    "ticket.title_missing": lambda: _("A ticket needs a title."),
 }
 
 
