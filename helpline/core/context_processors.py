@@ -59,14 +59,16 @@ def site(request: HttpRequest) -> dict[str, Any]:
 def _nav(request: HttpRequest) -> dict[str, bool]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"admin_users": False, "admin_settings": False}
+        return {"admin_users": False, "admin_settings": False, "admin_groups": False}
     return {
         "admin_users": user.has_permission("admin.user"),
+        "admin_groups": user.has_permission("admin.group"),
         "admin_settings": user.has_permission("admin.setting"),
     }
 
 
 def nav(request: HttpRequest) -> dict[str, Any]:
-    """``nav.admin_users`` and ``nav.admin_settings``: which administration links the
-    header shows (the signed-in user's permissions, read once and only when shown)."""
+    """``nav.admin_users``, ``nav.admin_groups`` and ``nav.admin_settings``: which
+    administration links the header shows (the signed-in user's permissions, read once and
+    only when shown)."""
     return {"nav": SimpleLazyObject(lambda: _nav(request))}

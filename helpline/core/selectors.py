@@ -447,3 +447,24 @@ def admin_roles(actor: Actor) -> QuerySet[Role]:
     """Every role, for the user administration forms (``admin.user``)."""
     perms.require(actor, perms.ADMIN_USER)
     return Role.objects.filter(active=True).order_by("name")
+
+
+def admin_groups(actor: Actor) -> QuerySet[Group]:
+    """The group administration list (``admin.group``), by name, with members."""
+    perms.require(actor, perms.ADMIN_GROUP)
+    return with_group_relations(Group.objects.all()).order_by("name")
+
+
+def group_member_candidates(actor: Actor) -> QuerySet[User]:
+    """Active users who may work tickets (agents and admins), for a group's member list
+    (``admin.group``)."""
+    perms.require(actor, perms.ADMIN_GROUP)
+    return (
+        User.objects.filter(
+            active=True,
+            roles__active=True,
+            roles__permissions__name__in=[perms.TICKET_AGENT, perms.ADMIN],
+        )
+        .distinct()
+        .order_by("login")
+    )

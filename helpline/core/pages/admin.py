@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from helpline.core import selectors
 from helpline.core.pages import errors
-from helpline.core.services import accounts, users
+from helpline.core.services import accounts, groups, users
 from helpline.core.services import settings as runtime
 from helpline.core.settings_registry import REGISTRY
 from helpline.lib.errors import DomainError, NotFound, PermissionDenied
@@ -228,3 +228,65 @@ def site_settings(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("%(count)d settings saved.") % {"count": changed})
             return redirect("core:admin-settings")
     return render(request, "core/admin/settings.html", {"form": form})
+
+
+class GroupForm(StyledForm):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=160)
+    note = forms.CharField(
+        label=gettext_lazy("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    active = forms.BooleanField(label=gettext_lazy("Active"), required=False, initial=True)
+    members = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Members (agents)"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+@_guard
+def group_list(request: HttpRequest) -> HttpResponse:
+    groups = selectors.admin_groups(actor_for(request))
+    return render(request, "core/admin/groups.html", {"groups": groups})
+
+
+@_guard
+def group_edit(request: HttpRequest, group_id: int | None = None) -> HttpResponse:
+    """Create a group, or change its name, note, status and members (through the group
+    services; newcomers get full access)."""
+    actor = actor_for(request)
+    target = None
+    initial: dict[str, Any] = {"active": True}
+    if group_id is not None:
+        target = selectors.admin_groups(actor).filter(pk=group_id).first()
+        if target is None:
+            raise Http404
+        initial = {
+            "name": target.name,
+            "note": target.note,
+            "active": target.active,
+            "members": sorted({m.user_id for m in target.groupmembership_set.all()}),
+        }
+    form = GroupForm(request.POST or None, initial=initial)
+    form.fields["members"].choices = [  # type: ignore[attr-defined]
+        (u.pk, f"{u.fullname} ({u.login})") for u in selectors.group_member_candidates(actor)
+    ]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        values = {
+            "name": data["name"],
+            "note": data["note"],
+            "active": data["active"],
+            "user_ids": sorted(data["members"]),
+        }
+        try:
+            if target is None:
+                group = groups.create_group(actor, **values)
+            else:
+                group = groups.update_group(actor, target.pk, **values)
+        except DomainError as error:
+            errors.show(form, error)
+        else:
+            messages.success(request, _("The group %(name)s is saved.") % {"name": group.name})
+            return redirect("core:admin-groups")
+    return render(request, "core/admin/group_form.html", {"form": form, "target": target})

@@ -26,4 +26,7 @@ urlpatterns = [
     path("admin/users/<int:user_id>/", admin.user_edit, name="admin-user"),
     path("admin/users/<int:user_id>/reset/", admin.user_reset, name="admin-user-reset"),
     path("admin/settings/", admin.site_settings, name="admin-settings"),
+    path("admin/groups/", admin.group_list, name="admin-groups"),
+    path("admin/groups/new/", admin.group_edit, name="admin-group-new"),
+    path("admin/groups/<int:group_id>/", admin.group_edit, name="admin-group"),
 ]

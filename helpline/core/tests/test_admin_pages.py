@@ -3,10 +3,10 @@ password link) and the site settings, each refused to accounts without the permi
 
 import pytest
 
-from helpline.core.models import Role, User
+from helpline.core.models import Group, GroupMembership, Role, User
 from helpline.core.permissions import level_role_name, user_level
 from helpline.core.services.settings import get_setting
-from helpline.testing.factories import UserFactory
+from helpline.testing.factories import GroupFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +112,43 @@ def test_site_settings_are_saved_through_the_service(admin_client):
     assert response.status_code == 302, response.context["form"].errors
     assert get_setting("site.name") == "ACME Desk"
     assert get_setting("site.csv_dump_limit") == 250
+
+
+def test_groups_are_created_and_given_members(admin_client):
+    alice = UserFactory(login="alice", roles=["Agent"])
+    UserFactory(login="carol", roles=["Customer"])
+    page = admin_client.get("/admin/groups/new/")
+    logins = [
+        label.rsplit(" ", 1)[1] for _, label in page.context["form"].fields["members"].choices
+    ]
+    assert logins == ["(alice)", "(boss)"]
+    response = admin_client.post(
+        "/admin/groups/new/", {"name": "Network", "active": "on", "members": [alice.pk]}
+    )
+    assert response["Location"] == "/admin/groups/"
+    group = Group.objects.get(name="Network")
+    assert list(
+        GroupMembership.objects.filter(group=group).values_list("user__login", "access")
+    ) == [("alice", "full")]
+    assert [c.name for c in group.categories.all()] == ["General"]
+    html = admin_client.get("/admin/groups/").content.decode()
+    assert f'<a href="/admin/groups/{group.pk}/">Network</a>' in html
+    response = admin_client.post(f"/admin/groups/{group.pk}/", {"name": "Network", "members": []})
+    assert response.status_code == 302
+    group.refresh_from_db()
+    assert group.active is False
+    assert GroupMembership.objects.filter(group=group).count() == 0
+
+
+def test_group_names_are_unique(admin_client):
+    GroupFactory(name="Sales")
+    response = admin_client.post("/admin/groups/new/", {"name": "sales", "active": "on"})
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["name"]
+
+
+def test_agents_may_not_manage_groups(client):
+    client.force_login(UserFactory(login="alice", roles=["Agent"]))
+    assert client.get("/admin/groups/").status_code == 403
+    assert client.post("/admin/groups/new/", {"name": "X", "active": "on"}).status_code == 403
+    assert not Group.objects.filter(name="X").exists()
