@@ -56,19 +56,24 @@ def site(request: HttpRequest) -> dict[str, Any]:
     return {"site_info": SimpleLazyObject(_site)}
 
 
+ADMIN_LINKS = {
+    "admin_users": "admin.user",
+    "admin_groups": "admin.group",
+    "admin_object": "admin.object",
+    "admin_settings": "admin.setting",
+}
+
+
 def _nav(request: HttpRequest) -> dict[str, bool]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"admin_users": False, "admin_settings": False, "admin_groups": False}
-    return {
-        "admin_users": user.has_permission("admin.user"),
-        "admin_groups": user.has_permission("admin.group"),
-        "admin_settings": user.has_permission("admin.setting"),
-    }
+        return dict.fromkeys(ADMIN_LINKS, False) | {"admin": False}
+    links = {name: user.has_permission(permission) for name, permission in ADMIN_LINKS.items()}
+    return links | {"admin": any(links.values())}
 
 
 def nav(request: HttpRequest) -> dict[str, Any]:
-    """``nav.admin_users``, ``nav.admin_groups`` and ``nav.admin_settings``: which
-    administration links the header shows (the signed-in user's permissions, read once and
-    only when shown)."""
+    """``nav.admin`` (any administration page) and ``nav.admin_users``, ``nav.admin_groups``,
+    ``nav.admin_object``, ``nav.admin_settings``: which administration links to show (the
+    signed-in user's permissions, read once and only when shown)."""
     return {"nav": SimpleLazyObject(lambda: _nav(request))}

@@ -368,3 +368,26 @@ def find_customer(reference: str) -> User | None:
     if not text:
         return None
     return User.objects.filter(Q(login__iexact=text) | Q(email__iexact=text)).first()
+
+
+def admin_categories(actor: Actor) -> QuerySet[TicketCategory]:
+    """Every category with its group, for their administration (``admin.group``)."""
+    perms.require(actor, perms.ADMIN_GROUP)
+    return TicketCategory.objects.select_related("group").order_by("group__name", "name")
+
+
+def admin_states(actor: Actor) -> QuerySet[TicketState]:
+    """Every state with its type (``admin.object``)."""
+    perms.require(actor, perms.ADMIN_OBJECT)
+    return TicketState.objects.select_related("state_type").order_by("id")
+
+
+def admin_priorities(actor: Actor) -> QuerySet[TicketPriority]:
+    """Every priority, least urgent first (``admin.object``)."""
+    perms.require(actor, perms.ADMIN_OBJECT)
+    return TicketPriority.objects.order_by("rank")
+
+
+def admin_group_choices(actor: Actor) -> QuerySet[Group]:
+    perms.require(actor, perms.ADMIN_GROUP)
+    return Group.objects.order_by("name")

@@ -113,7 +113,8 @@ def test_customer_agent_and_admin_journey(new_visitor, last_mail, language, loca
     # An administrator gives the customer NodePoint's level 3 (tickets management) ...
     admin = new_visitor(locale=locale)
     page = log_in(admin, t, "boss")
-    page.get_by_role("banner").get_by_role("link", name=t("Users")).click()
+    page.get_by_role("banner").get_by_role("link", name=t("Administration")).click()
+    page.get_by_role("main").get_by_role("link", name=t("Users")).click()
     page.get_by_role("link", name="jdoe", exact=True).click()
     page.get_by_label(level_role_name(3)).check()
     page.get_by_role("button", name=t("Save the user")).click()

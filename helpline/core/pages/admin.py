@@ -77,6 +77,12 @@ def _guard(view: Any) -> Any:
     return login_required(wrapped)
 
 
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """Links to the administration pages the user's permissions open (``nav``)."""
+    return render(request, "core/admin/index.html")
+
+
 def _role_choices(request: HttpRequest) -> list[tuple[int, str]]:
     return [(r.pk, r.name) for r in selectors.admin_roles(actor_for(request))]
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/settings/password/", views.password_change, name="password-change"),
     path("accounts/settings/email/", views.email_change, name="email-change"),
     path("accounts/language/", views.language_update, name="language-update"),
+    path("admin/", admin.index, name="admin"),
     path("admin/users/", admin.user_list, name="admin-users"),
     path("admin/users/new/", admin.user_new, name="admin-user-new"),
     path("admin/users/<int:user_id>/", admin.user_edit, name="admin-user"),

@@ -22,14 +22,17 @@ def test_the_pages_need_their_permission(client):
     for url in ("/admin/users/", "/admin/users/new/", "/admin/settings/"):
         assert client.get(url).status_code == 403, url
     html = client.get("/").content.decode()
-    assert 'href="/admin/users/"' not in html
+    assert 'href="/admin/"' not in html
     assert 'href="/tickets/"' in html
+    html = client.get("/admin/").content.decode()
+    assert 'href="/admin/users/"' not in html
 
 
 def test_the_header_links_to_administration_for_admins(admin_client):
-    html = admin_client.get("/").content.decode()
-    assert 'href="/admin/users/"' in html
-    assert 'href="/admin/settings/"' in html
+    assert 'href="/admin/"' in admin_client.get("/").content.decode()
+    html = admin_client.get("/admin/").content.decode()
+    for url in ("users", "groups", "categories", "states", "priorities", "settings"):
+        assert f'href="/admin/{url}/"' in html, url
 
 
 def test_user_list_filters_by_level_role_and_status(admin_client):

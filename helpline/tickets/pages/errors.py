@@ -18,6 +18,9 @@ _TEXTS: dict[str, Callable[[], str]] = {
     "ticket.state_forbidden": lambda: _("You may not set this state."),
     "ticket.agent_required": lambda: _("Only agents take tickets."),
     "ticket.title_missing": lambda: _("A ticket needs a title."),
+    "category.default_active": lambda: _("A group's default category stays active."),
+    "state.default_active": lambda: _("The state of new tickets stays active."),
+    "priority.default_active": lambda: _("The default priority stays active."),
 }
 
 
