@@ -194,7 +194,11 @@ def _back(request: HttpRequest) -> str:
     return target if target.startswith("/tickets/") else reverse("tickets:list")
 
 
-def _changes(data: dict[str, Any], *, owner_given: bool) -> dict[str, Any]:
+def _changes(
+    data: dict[str, Any], *, owner_given: bool, current: Ticket | None = None
+) -> dict[str, Any]:
+    """The fields the form changes (for one ticket: only those that differ from it, so that
+    moving a ticket to another group does not also send its old category)."""
     changes: dict[str, Any] = {}
     for name in ("state", "priority", "group", "category"):
         if data.get(name):
@@ -203,6 +207,8 @@ def _changes(data: dict[str, Any], *, owner_given: bool) -> dict[str, Any]:
         changes["owner_id"] = data.get("owner") or None
     if data.get("resolution"):
         changes["resolution"] = data["resolution"]
+    if current is not None:
+        changes = {k: v for k, v in changes.items() if getattr(current, k) != v}
     return changes
 
 
@@ -218,6 +224,8 @@ def _update_form(actor: Actor, ticket: Ticket | None, data: Any = None) -> forms
     if ticket is not None:
         categories = [c for c in categories if c.group_id == ticket.group_id]
         owners = selectors.owner_candidates([ticket.group_id])
+        if ticket.owner is not None and ticket.owner not in owners:
+            owners.append(ticket.owner)  # kept as it is unless changed
         form.initial = {
             "state": ticket.state_id,
             "priority": ticket.priority_id,
@@ -337,8 +345,11 @@ def ticket_update(request: HttpRequest, ticket_id: int) -> HttpResponse:
     actor = actor_for(request)
     form = _update_form(actor, None, request.POST)
     if form.is_valid():
-        changes = _changes(form.cleaned_data, owner_given="owner" in request.POST)
         try:
+            current = selectors.get_ticket(actor, ticket_id)
+            changes = _changes(
+                form.cleaned_data, owner_given="owner" in request.POST, current=current
+            )
             services.update_ticket(actor, ticket_id, changes)
         except NotFound:
             raise Http404 from None

@@ -384,3 +384,33 @@ def test_home_query_count_does_not_grow_with_tickets(client, world):
         html = html_of(client.get("/"))
     assert html.count("Mine 5") == 2  # assigned to me, and followed
     assert len(many) == len(few)
+
+
+def test_moving_to_another_group_sends_only_what_changed(client, world):
+    login(client, world.admin)
+    ticket = world.ticket
+    response = client.post(
+        f"/tickets/{ticket.pk}/update/",
+        {
+            "state": ticket.state_id,
+            "priority": ticket.priority_id,
+            "group": world.other_group.pk,
+            "category": ticket.category_id,  # the old group's category, as the form shows it
+            "owner": "",
+        },
+    )
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert (ticket.group_id, ticket.category.group_id, ticket.category.is_default) == (
+        world.other_group.pk,
+        world.other_group.pk,
+        True,
+    )
+
+
+def test_the_update_form_keeps_an_owner_outside_the_group(client, world):
+    world.ticket.owner = world.admin  # an admin who is no member of the group
+    world.ticket.save()
+    form = login(client, world.agent).get(f"/tickets/{world.ticket.pk}/").context["update_form"]
+    assert (world.admin.pk, f"{world.admin.fullname} (boss)") in form.fields["owner"].choices
+    assert form.initial["owner"] == world.admin.pk
