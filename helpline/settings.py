@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "helpline.core.context_processors.site",
+                "helpline.core.context_processors.nav",
             ],
         },
     },

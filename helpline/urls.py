@@ -8,6 +8,8 @@ urlpatterns = [
     path("healthz", ops.healthz, name="healthz"),
     path("metrics", ops.metrics, name="metrics"),
     path("", include("helpline.core.pages.urls")),
+    path("tickets/", include("helpline.tickets.pages.urls")),
+    path("admin/", include("helpline.tickets.pages.admin_urls")),
     path("helpdesk/api/", include("helpline.dialects.djhelpdesk.urls")),
     path("api/v1/", api_v1.urls),
     # Keep last: unknown native API paths answer JSON; ITFlow's /api/v1/*.php are not caught.

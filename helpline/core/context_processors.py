@@ -54,3 +54,26 @@ def site(request: HttpRequest) -> dict[str, Any]:
     ``.allow_registrations``, read once per page (one query) and only when shown. (Not
     ``site``: Django's authentication views put their own ``site`` in the context.)"""
     return {"site_info": SimpleLazyObject(_site)}
+
+
+ADMIN_LINKS = {
+    "admin_users": "admin.user",
+    "admin_groups": "admin.group",
+    "admin_object": "admin.object",
+    "admin_settings": "admin.setting",
+}
+
+
+def _nav(request: HttpRequest) -> dict[str, bool]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return dict.fromkeys(ADMIN_LINKS, False) | {"admin": False}
+    links = {name: user.has_permission(permission) for name, permission in ADMIN_LINKS.items()}
+    return links | {"admin": any(links.values())}
+
+
+def nav(request: HttpRequest) -> dict[str, Any]:
+    """``nav.admin`` (any administration page) and ``nav.admin_users``, ``nav.admin_groups``,
+    ``nav.admin_object``, ``nav.admin_settings``: which administration links to show (the
+    signed-in user's permissions, read once and only when shown)."""
+    return {"nav": SimpleLazyObject(lambda: _nav(request))}

@@ -425,3 +425,46 @@ def get_attachment_download(actor: Actor, attachment_id: int) -> AttachmentDownl
             "Cache-Control": "private, no-store",
         },
     )
+
+
+def admin_users(
+    actor: Actor, *, query: str = "", role_id: int | None = None, active: bool | None = None
+) -> QuerySet[User]:
+    """The user administration list (``admin.user``): matching ``query`` like the user
+    search, with a role (a NodePoint level is a role), active or not; by login."""
+    perms.require(actor, perms.ADMIN_USER)
+    qs = with_user_relations(User.objects.all())
+    if query.strip():
+        qs = qs.filter(search_condition(query, **USER_SEARCH))
+    if role_id is not None:
+        qs = qs.filter(roles__id=role_id)
+    if active is not None:
+        qs = qs.filter(active=active)
+    return qs.order_by("login")
+
+
+def admin_roles(actor: Actor) -> QuerySet[Role]:
+    """Every role, for the user administration forms (``admin.user``)."""
+    perms.require(actor, perms.ADMIN_USER)
+    return Role.objects.filter(active=True).order_by("name")
+
+
+def admin_groups(actor: Actor) -> QuerySet[Group]:
+    """The group administration list (``admin.group``), by name, with members."""
+    perms.require(actor, perms.ADMIN_GROUP)
+    return with_group_relations(Group.objects.all()).order_by("name")
+
+
+def group_member_candidates(actor: Actor) -> QuerySet[User]:
+    """Active users who may work tickets (agents and admins), for a group's member list
+    (``admin.group``)."""
+    perms.require(actor, perms.ADMIN_GROUP)
+    return (
+        User.objects.filter(
+            active=True,
+            roles__active=True,
+            roles__permissions__name__in=[perms.TICKET_AGENT, perms.ADMIN],
+        )
+        .distinct()
+        .order_by("login")
+    )

@@ -9,21 +9,43 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 
-from helpline.core.models import Attachment, HistoryEntry
+from helpline.core import permissions as perms
+from helpline.core.models import (
+    Attachment,
+    Group,
+    GroupMembership,
+    HistoryEntry,
+    Organization,
+    Role,
+    Tagging,
+    User,
+)
 from helpline.core.services import attachments as attachment_service
 from helpline.core.services import history
+from helpline.lib import clock
 from helpline.lib.actor import Actor
 from helpline.lib.errors import Invalid, NotFound
+from helpline.projects.models import Project
 from helpline.tickets import permissions
-from helpline.tickets.models import Article, Subscription, Ticket
+from helpline.tickets.models import (
+    Article,
+    Subscription,
+    Ticket,
+    TicketCategory,
+    TicketPriority,
+    TicketState,
+)
 from helpline.tickets.permissions import READ, TicketAccess
 
 LIST_RELATED = ("state", "state__state_type", "priority", "group", "category")
 PER_PAGE_MAX = 500
+# State kinds of tickets nobody works on any more.
+FINISHED_KINDS = ("closed", "merged", "removed")
 
 
 def visible_tickets(
@@ -73,6 +95,11 @@ class TicketFilters:
     organization_id: int | None = None
     owner_id: int | None = None
     on_hold: bool | None = None
+    # Interim free text until full-text search lands: the number, or words of the title.
+    text: str = ""
+    tag: str = ""
+    created_from: date | None = None
+    created_to: date | None = None
 
 
 def list_tickets(
@@ -101,10 +128,36 @@ def list_tickets(
         qs = qs.filter(owner_id=f.owner_id)
     if f.on_hold is not None:
         qs = qs.filter(on_hold=f.on_hold)
+    if f.text.strip():
+        qs = _text_filter(qs, f.text.strip())
+    if f.tag.strip():
+        tagged = Tagging.objects.filter(
+            object_type="Ticket", tag__name__iexact=f.tag.strip()
+        ).values("object_id")
+        qs = qs.filter(pk__in=tagged)
+    if f.created_from is not None:
+        qs = qs.filter(created_at__date__gte=f.created_from)
+    if f.created_to is not None:
+        qs = qs.filter(created_at__date__lte=f.created_to)
     return qs.order_by("-id")
 
 
-def page_of(qs: QuerySet[Ticket], page: int = 1, per_page: int = 50) -> list[Ticket]:
+def _text_filter(qs: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
+    """Interim free-text filter (replaced by full-text search when it is merged): the exact
+    number, or a title holding every word of ``text`` (any case)."""
+    words = Q()
+    for word in text.split()[:10]:
+        words &= Q(title__icontains=word)
+    return qs.filter(Q(number__iexact=text) | words)
+
+
+def page_of(
+    qs: QuerySet[Ticket],
+    page: int = 1,
+    per_page: int = 50,
+    *,
+    related: Sequence[str] = LIST_RELATED,
+) -> list[Ticket]:
     """One page (1-based) of an ordered ticket list, in two queries: the page's ids off the
     indexes, then those rows with their state, priority, group and category."""
     if page < 1:
@@ -119,7 +172,7 @@ def page_of(qs: QuerySet[Ticket], page: int = 1, per_page: int = 50) -> list[Tic
     ids = list(qs.values_list("pk", flat=True)[start : start + per_page])
     if not ids:
         return []
-    rows = {t.pk: t for t in Ticket.objects.filter(pk__in=ids).select_related(*LIST_RELATED)}
+    rows = {t.pk: t for t in Ticket.objects.filter(pk__in=ids).select_related(*related)}
     return [rows[pk] for pk in ids if pk in rows]
 
 
@@ -174,12 +227,167 @@ def ticket_followers(actor: Actor, ticket_id: Any) -> QuerySet[Subscription]:
     return Subscription.objects.filter(ticket_id=ticket.pk).select_related("user").order_by("id")
 
 
-def followed_tickets(actor: Actor) -> QuerySet[Ticket]:
+def followed_tickets(actor: Actor, *, profile: TicketAccess | None = None) -> QuerySet[Ticket]:
     """Tickets the actor follows and may still read (NodePoint's home page), newest first."""
     if actor.user_id is None:
         return Ticket.objects.none()
     return (
-        visible_tickets(actor)
+        visible_tickets(actor, profile=profile)
         .filter(pk__in=Subscription.objects.filter(user_id=actor.user_id).values("ticket_id"))
         .order_by("-id")
     )
+
+
+def is_agent(actor: Actor) -> bool:
+    """Agents and admins work tickets; the pages show them the agent's tools."""
+    return actor.has_any(perms.TICKET_AGENT, perms.ADMIN)
+
+
+def created_tickets(actor: Actor, *, profile: TicketAccess | None = None) -> QuerySet[Ticket]:
+    """Tickets the actor filed or is the customer of, newest first."""
+    if actor.user_id is None:
+        return Ticket.objects.none()
+    return (
+        visible_tickets(actor, profile=profile)
+        .filter(Q(customer_id=actor.user_id) | Q(created_by_id=actor.user_id))
+        .order_by("-id")
+    )
+
+
+def assigned_tickets(actor: Actor, *, profile: TicketAccess | None = None) -> QuerySet[Ticket]:
+    """Open tickets the actor owns or is an assignee of, newest first."""
+    if actor.user_id is None:
+        return Ticket.objects.none()
+    mine = Q(owner_id=actor.user_id) | Q(assignees__id=actor.user_id)
+    return (
+        visible_tickets(actor, profile=profile)
+        .filter(mine)
+        .exclude(state__state_type__name__in=FINISHED_KINDS)
+        .distinct()
+        .order_by("-id")
+    )
+
+
+def needs_reply_tickets(actor: Actor, *, profile: TicketAccess | None = None) -> QuerySet[Ticket]:
+    """An agent's open tickets (owned or in their groups without an owner) where the
+    customer spoke last (Zammad's contact times)."""
+    if actor.user_id is None or not is_agent(actor):
+        return Ticket.objects.none()
+    return (
+        visible_tickets(actor, profile=profile)
+        .filter(Q(owner_id=actor.user_id) | Q(owner__isnull=True))
+        .exclude(state__state_type__name__in=FINISHED_KINDS)
+        .filter(last_contact_customer_at__isnull=False)
+        .filter(
+            Q(last_contact_agent_at__isnull=True)
+            | Q(last_contact_agent_at__lt=F("last_contact_customer_at"))
+        )
+        .order_by("-id")
+    )
+
+
+def escalated_tickets(actor: Actor, *, profile: TicketAccess | None = None) -> QuerySet[Ticket]:
+    """Tickets past one of their SLA deadlines (agents only), the most overdue first."""
+    if not is_agent(actor):
+        return Ticket.objects.none()
+    return (
+        visible_tickets(actor, profile=profile)
+        .filter(escalation_at__lte=clock.now())
+        .order_by("escalation_at")
+    )
+
+
+def with_rows(tickets: QuerySet[Ticket], limit: int) -> list[Ticket]:
+    """The first ``limit`` tickets with what a list row shows, in one query."""
+    return list(tickets.select_related(*LIST_RELATED, "owner", "customer")[:limit])
+
+
+@dataclass(frozen=True)
+class ListChoices:
+    """What the ticket list's filters offer the actor."""
+
+    states: list[TicketState]
+    priorities: list[TicketPriority]
+    groups: list[Group]
+    categories: list[TicketCategory]
+    projects: list[Project]
+    owners: list[User]
+    organizations: list[Organization]
+
+
+def list_choices(actor: Actor) -> ListChoices:
+    """States and priorities for everyone; groups, categories, projects, owners and
+    organizations for agents (those of the groups they may read)."""
+    states = list(TicketState.objects.filter(active=True).order_by("id"))
+    priorities = list(TicketPriority.objects.filter(active=True).order_by("rank"))
+    if not is_agent(actor):
+        return ListChoices(states, priorities, [], [], [], [], [])
+    profile = permissions.ticket_access(actor)
+    groups = Group.objects.filter(active=True).order_by("name")
+    if READ not in profile.everything:
+        groups = groups.filter(pk__in=sorted(profile.group_ids(READ)))
+    group_list = list(groups)
+    ids = [g.pk for g in group_list]
+    return ListChoices(
+        states=states,
+        priorities=priorities,
+        groups=group_list,
+        categories=list(
+            TicketCategory.objects.filter(group_id__in=ids, active=True)
+            .select_related("group")
+            .order_by("group__name", "name")
+        ),
+        projects=list(Project.objects.filter(group_id__in=ids).order_by("name")),
+        owners=owner_candidates(ids),
+        organizations=list(Organization.objects.filter(active=True).order_by("name")[:500]),
+    )
+
+
+def owner_candidates(group_ids: Iterable[int]) -> list[User]:
+    """Active agents who are members of one of the groups (who may own their tickets)."""
+    members = GroupMembership.objects.filter(group_id__in=list(group_ids)).values("user_id")
+    agent_roles = Role.objects.filter(
+        active=True, permissions__name__in=[perms.TICKET_AGENT, perms.ADMIN]
+    )
+    return list(
+        User.objects.filter(active=True, pk__in=members)
+        .filter(roles__in=agent_roles)
+        .distinct()
+        .order_by("firstname", "lastname", "login")
+    )
+
+
+def groups_for_create(actor: Actor) -> list[Group]:
+    """The groups the actor may file a ticket in, by name."""
+    return list(permissions.scope_groups_for_create(actor, Group.objects.all()).order_by("name"))
+
+
+def find_customer(reference: str) -> User | None:
+    """A customer named by login or email (the list's customer filter)."""
+    text = reference.strip()
+    if not text:
+        return None
+    return User.objects.filter(Q(login__iexact=text) | Q(email__iexact=text)).first()
+
+
+def admin_categories(actor: Actor) -> QuerySet[TicketCategory]:
+    """Every category with its group, for their administration (``admin.group``)."""
+    perms.require(actor, perms.ADMIN_GROUP)
+    return TicketCategory.objects.select_related("group").order_by("group__name", "name")
+
+
+def admin_states(actor: Actor) -> QuerySet[TicketState]:
+    """Every state with its type (``admin.object``)."""
+    perms.require(actor, perms.ADMIN_OBJECT)
+    return TicketState.objects.select_related("state_type").order_by("id")
+
+
+def admin_priorities(actor: Actor) -> QuerySet[TicketPriority]:
+    """Every priority, least urgent first (``admin.object``)."""
+    perms.require(actor, perms.ADMIN_OBJECT)
+    return TicketPriority.objects.order_by("rank")
+
+
+def admin_group_choices(actor: Actor) -> QuerySet[Group]:
+    perms.require(actor, perms.ADMIN_GROUP)
+    return Group.objects.order_by("name")

@@ -5,8 +5,15 @@ import pytest
 from playwright.sync_api import expect
 
 from helpline.core.services import settings as runtime
+from helpline.core.services.attachments import Upload, add_attachment
 from helpline.lib.actor import Actor
-from helpline.testing.factories import PASSWORD, UserFactory
+from helpline.testing.factories import (
+    PASSWORD,
+    ArticleFactory,
+    GroupFactory,
+    TicketFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -59,4 +66,46 @@ def test_injection_strings_never_run(visitor):
     visitor.goto("/accounts/confirm/%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E/")
     expect(page.get_by_role("alert")).to_have_text("This link is not valid.")
 
+    assert visitor.injected() == ([], 0)
+
+
+def test_ticket_titles_bodies_and_file_names_never_run(visitor, tmp_path, settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "uploads")},
+        },
+    }
+    group = GroupFactory(name="Desk")
+    agent = UserFactory(login="alice", roles=["Agent"], groups=[group])
+    tickets = []
+    for payload in PAYLOADS:
+        ticket = TicketFactory(title=payload, group=group, owner=agent)
+        for content_type in ("text/plain", "text/html", "text/markdown"):
+            article = ArticleFactory(ticket=ticket, body=payload, content_type=content_type)
+        add_attachment(
+            Actor.system(), "Article", article.pk, Upload(filename=f"{payload}.txt", data=b"x")
+        )
+        tickets.append(ticket)
+
+    page = visitor.goto("/accounts/login/")
+    page.get_by_role("main").get_by_label("Login or email").fill("alice")
+    page.get_by_role("main").get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Assigned to me")).to_be_visible()
+    page = visitor.goto("/tickets/")
+    for payload in PAYLOADS:
+        expect(page.get_by_role("link", name=payload, exact=True)).to_be_visible()
+    page.get_by_label("Search").fill(PAYLOADS[1])
+    page.get_by_role("button", name="Filter", exact=True).click()
+    expect(page.get_by_label("Search")).to_have_value(PAYLOADS[1])
+    for ticket in tickets:
+        page = visitor.goto(f"/tickets/{ticket.pk}/")
+        expect(page.get_by_role("heading", level=1)).to_contain_text(ticket.title)
+        expect(page.locator(".hl-article-body")).to_have_count(3)
+        # The message box's preview renders markdown cleaned, through HTMX.
+        page.get_by_label("Message", exact=True).fill(ticket.title)
+        page.get_by_role("button", name="Preview").click()
+        expect(page.locator("#preview .hl-preview")).to_be_visible()
     assert visitor.injected() == ([], 0)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from helpline.core.pages import views
+from helpline.core.pages import admin, views
 
 app_name = "core"
 
@@ -21,4 +21,13 @@ urlpatterns = [
     path("accounts/settings/password/", views.password_change, name="password-change"),
     path("accounts/settings/email/", views.email_change, name="email-change"),
     path("accounts/language/", views.language_update, name="language-update"),
+    path("admin/", admin.index, name="admin"),
+    path("admin/users/", admin.user_list, name="admin-users"),
+    path("admin/users/new/", admin.user_new, name="admin-user-new"),
+    path("admin/users/<int:user_id>/", admin.user_edit, name="admin-user"),
+    path("admin/users/<int:user_id>/reset/", admin.user_reset, name="admin-user-reset"),
+    path("admin/settings/", admin.site_settings, name="admin-settings"),
+    path("admin/groups/", admin.group_list, name="admin-groups"),
+    path("admin/groups/new/", admin.group_edit, name="admin-group-new"),
+    path("admin/groups/<int:group_id>/", admin.group_edit, name="admin-group"),
 ]

@@ -83,3 +83,9 @@ def _coerce(spec: SettingSpec, value: Any) -> Any:
     if spec.kind == "choice" and value not in spec.choices:
         raise bad(f"must be one of {', '.join(spec.choices)}")
     return value
+
+
+def read_all_settings(actor: Actor) -> dict[str, Any]:
+    """Every runtime setting with its value, for the settings page (``admin.setting``)."""
+    perms.require(actor, perms.ADMIN_SETTING)
+    return all_settings()

@@ -1,0 +1,1 @@
+"""The ticket pages: list, ticket, new ticket."""

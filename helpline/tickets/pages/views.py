@@ -1,0 +1,516 @@
+"""The ticket pages. Each view parses a form, calls one ticket service (or a selector for
+reads) with the request's actor, then renders or redirects; who may do what is decided by
+``tickets.permissions`` and the services, never here."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from helpline.core import selectors as core_selectors
+from helpline.core.services import tags as tag_service
+from helpline.core.services.settings import get_setting
+from helpline.lib import clock
+from helpline.lib.actor import Actor
+from helpline.lib.errors import DomainError, NotFound
+from helpline.lib.html import render_markdown
+from helpline.lib.pages import actor_for, render_page, show_error
+from helpline.tickets import permissions, selectors, services
+from helpline.tickets.models import Ticket
+from helpline.tickets.pages import errors, forms
+from helpline.tickets.selectors import TicketFilters
+
+CSV_COLUMNS = (
+    "number",
+    "title",
+    "state",
+    "priority",
+    "group",
+    "category",
+    "customer",
+    "owner",
+    "created_at",
+    "updated_at",
+)
+
+
+def _choices(items: list[Any], label: Callable[[Any], str] = str) -> list[tuple[Any, str]]:
+    return [("", "—"), *((item.pk, label(item)) for item in items)]
+
+
+def _person(user: Any) -> str:
+    return f"{user.fullname} ({user.login})" if user.fullname else user.login
+
+
+def _filter_form(request: HttpRequest, actor: Actor) -> tuple[forms.TicketFilterForm, bool]:
+    choices = selectors.list_choices(actor)
+    form = forms.TicketFilterForm(request.GET or None)
+    f = form.fields
+    f["state"].choices = _choices(choices.states)  # type: ignore[attr-defined]
+    f["priority"].choices = _choices(choices.priorities)  # type: ignore[attr-defined]
+    agent = selectors.is_agent(actor)
+    if agent:
+        f["group"].choices = _choices(choices.groups)  # type: ignore[attr-defined]
+        f["category"].choices = _choices(  # type: ignore[attr-defined]
+            choices.categories, lambda c: f"{c.group.name} / {c.name}"
+        )
+        f["project"].choices = _choices(choices.projects)  # type: ignore[attr-defined]
+        f["owner"].choices = _choices(choices.owners, _person)  # type: ignore[attr-defined]
+        f["organization"].choices = _choices(choices.organizations)  # type: ignore[attr-defined]
+    else:
+        for name in ("group", "category", "project", "owner", "customer", "organization", "tag"):
+            del f[name]
+    return form, agent
+
+
+def _filters(form: forms.TicketFilterForm) -> TicketFilters:
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    customer_id = None
+    if data.get("customer"):
+        customer = selectors.find_customer(data["customer"])
+        customer_id = customer.pk if customer else 0
+    one = lambda name: (data[name],) if data.get(name) else ()  # noqa: E731
+    return TicketFilters(
+        state_ids=one("state"),
+        priority_ids=one("priority"),
+        group_ids=one("group"),
+        category_ids=one("category"),
+        project_ids=one("project"),
+        owner_id=data.get("owner"),
+        customer_id=customer_id,
+        organization_id=data.get("organization"),
+        text=data.get("q") or "",
+        tag=data.get("tag") or "",
+        created_from=data.get("created_from"),
+        created_to=data.get("created_to"),
+    )
+
+
+@login_required
+def ticket_list(request: HttpRequest) -> HttpResponse:
+    """Flicket's filters and NodePoint's list: every filter narrows inside one query, a page
+    is read in three (count, ids, rows)."""
+    actor = actor_for(request)
+    form, agent = _filter_form(request, actor)
+    qs = selectors.list_tickets(actor, _filters(form))
+    sort = form.cleaned_data.get("sort") if form.is_bound and form.is_valid() else ""
+    if sort and sort != "newest":
+        qs = qs.order_by(forms.SORTS[sort], "-id")
+    if request.GET.get("format") == "csv":
+        return _csv(qs)
+    per_page = int(get_setting("site.posts_per_page") or 50)
+    paginator = Paginator(qs.values_list("pk", flat=True), max(1, min(per_page, 500)))
+    page = paginator.get_page(request.GET.get("page"))
+    rows = selectors.page_of(
+        qs, page.number, paginator.per_page, related=(*selectors.LIST_RELATED, "owner", "customer")
+    )
+    context = {
+        "form": form,
+        "page_obj": page,
+        "tickets": rows,
+        "is_agent": agent,
+        "now": clock.now(),
+    }
+    if agent:
+        context["bulk_form"] = _update_form(actor, None)
+    return render(request, "tickets/list.html", context)
+
+
+def _csv(qs: Any) -> HttpResponse:
+    """Flicket's export: the filtered list, at most ``site.csv_dump_limit`` rows."""
+    limit = int(get_setting("site.csv_dump_limit") or 0)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="tickets.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    related = (*selectors.LIST_RELATED, "owner", "customer")
+    for t in qs.select_related(*related)[:limit]:
+        writer.writerow(
+            [
+                t.number,
+                _csv_cell(t.title),
+                t.state.name,
+                t.priority.name,
+                t.group.name,
+                t.category.name,
+                t.customer.login if t.customer else t.submitter_email,
+                t.owner.login if t.owner else "",
+                t.created_at.isoformat(),
+                t.updated_at.isoformat(),
+            ]
+        )
+    return response
+
+
+def _csv_cell(value: str) -> str:
+    """No spreadsheet formulas from user text."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+@login_required
+@require_POST
+def ticket_bulk(request: HttpRequest) -> HttpResponse:
+    """Agents change many tickets at once: each ticket goes through ``update_ticket`` (and a
+    tag through the tag service), so each is checked on its own."""
+    actor = actor_for(request)
+    ids = [int(i) for i in request.POST.getlist("ticket") if i.isdigit()][:500]
+    form = _update_form(actor, None, request.POST)
+    tag = request.POST.get("tag", "").strip()
+    if not ids or not form.is_valid():
+        messages.error(request, _("Choose tickets and a change."))
+        return redirect(_back(request))
+    changes = _changes(form.cleaned_data, owner_given=bool(request.POST.get("owner")))
+    done, failed = 0, 0
+    for ticket_id in ids:
+        try:
+            if changes:
+                services.update_ticket(actor, ticket_id, changes)
+            if tag:
+                tag_service.add_tag(actor, "Ticket", ticket_id, tag)
+        except DomainError:
+            failed += 1
+        else:
+            done += 1
+    if done:
+        messages.success(request, _("%(count)d tickets changed.") % {"count": done})
+    if failed:
+        messages.error(request, _("%(count)d tickets could not be changed.") % {"count": failed})
+    return redirect(_back(request))
+
+
+def _back(request: HttpRequest) -> str:
+    target = request.POST.get("next", "")
+    return target if target.startswith("/tickets/") else reverse("tickets:list")
+
+
+def _changes(
+    data: dict[str, Any], *, owner_given: bool, current: Ticket | None = None
+) -> dict[str, Any]:
+    """The fields the form changes (for one ticket: only those that differ from it, so that
+    moving a ticket to another group does not also send its old category)."""
+    changes: dict[str, Any] = {}
+    for name in ("state", "priority", "group", "category"):
+        if data.get(name):
+            changes[f"{name}_id"] = data[name]
+    if owner_given:
+        changes["owner_id"] = data.get("owner") or None
+    if data.get("resolution"):
+        changes["resolution"] = data["resolution"]
+    if current is not None:
+        changes = {k: v for k, v in changes.items() if getattr(current, k) != v}
+    return changes
+
+
+def _update_form(actor: Actor, ticket: Ticket | None, data: Any = None) -> forms.TicketUpdateForm:
+    choices = selectors.list_choices(actor)
+    form = forms.TicketUpdateForm(data)
+    f = form.fields
+    f["state"].choices = _choices(choices.states)  # type: ignore[attr-defined]
+    f["priority"].choices = _choices(choices.priorities)  # type: ignore[attr-defined]
+    f["group"].choices = _choices(choices.groups)  # type: ignore[attr-defined]
+    categories = choices.categories
+    owners = choices.owners
+    if ticket is not None:
+        categories = [c for c in categories if c.group_id == ticket.group_id]
+        owners = selectors.owner_candidates([ticket.group_id])
+        if ticket.owner is not None and ticket.owner not in owners:
+            owners.append(ticket.owner)  # kept as it is unless changed
+        form.initial = {
+            "state": ticket.state_id,
+            "priority": ticket.priority_id,
+            "group": ticket.group_id,
+            "category": ticket.category_id,
+            "owner": ticket.owner_id or "",
+            "resolution": ticket.resolution,
+        }
+    f["category"].choices = _choices(  # type: ignore[attr-defined]
+        categories, lambda c: f"{c.group.name} / {c.name}"
+    )
+    f["owner"].choices = [  # type: ignore[attr-defined]
+        ("", _("Nobody")),
+        *((u.pk, _person(u)) for u in owners),
+    ]
+    return form
+
+
+def _ticket_context(request: HttpRequest, actor: Actor, ticket_id: int) -> dict[str, Any]:
+    profile = permissions.ticket_access(actor)
+    try:
+        ticket = selectors.get_ticket(actor, ticket_id, profile=profile)
+        articles = list(selectors.list_articles(actor, ticket.pk).select_related("created_by"))
+        history = list(selectors.ticket_history(actor, ticket.pk))
+    except NotFound:
+        raise Http404 from None
+    ticket = (
+        Ticket.objects.select_related(
+            *selectors.LIST_RELATED, "owner", "customer", "organization", "project"
+        )
+        .prefetch_related("assignees")
+        .get(pk=ticket.pk)
+    )
+    manage = permissions.can_manage_ticket(actor, ticket, profile=profile)
+    agent = selectors.is_agent(actor)
+    tags: list[str] = []
+    if permissions.can_list_ticket_tags(actor, ticket, profile=profile):
+        tags = tag_service.list_tags(actor, "Ticket", ticket.pk)
+    user_id = actor.user_id
+    following = (
+        user_id is not None
+        and selectors.ticket_followers(actor, ticket.pk).filter(user_id=user_id).exists()
+    )
+    return {
+        "ticket": ticket,
+        "articles": articles,
+        "attachments": selectors.article_attachments(articles),
+        "history": history,
+        "tags": tags,
+        "following": following,
+        "is_owner": user_id is not None and ticket.owner_id == user_id,
+        "is_assignee": any(u.pk == user_id for u in ticket.assignees.all()),
+        "escalated": ticket.escalation_at is not None and ticket.escalation_at <= clock.now(),
+        "can_reply": permissions.can_change_ticket(actor, ticket, profile=profile),
+        "can_note": manage,
+        "can_manage": manage,
+        "can_close": permissions.can_close_ticket(actor, ticket, profile=profile),
+        "can_claim": agent and ticket.owner_id != user_id,
+        "can_tag": permissions.can_tag_ticket(actor, ticket, profile=profile),
+        "can_follow": user_id is not None,
+        "reply_form": forms.ReplyForm(),
+        "update_form": _update_form(actor, ticket) if manage else None,
+        "tag_form": forms.TagForm(),
+    }
+
+
+@login_required
+def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    actor = actor_for(request)
+    return render(request, "tickets/detail.html", _ticket_context(request, actor, ticket_id))
+
+
+def _detail_url(ticket_id: int) -> str:
+    return reverse("tickets:detail", args=[ticket_id])
+
+
+def _with_form(
+    request: HttpRequest, ticket_id: int, status: int = 400, **given: Any
+) -> HttpResponse:
+    actor = actor_for(request)
+    context = _ticket_context(request, actor, ticket_id)
+    context.update(given)
+    return render(request, "tickets/detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def ticket_reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """A public reply or an internal note (markdown), with files and time spent."""
+    form = forms.ReplyForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_article(
+                actor_for(request),
+                ticket_id,
+                body=data["body"],
+                content_type="text/markdown",
+                internal=data["internal"],
+                time_unit=data["time_unit"],
+                attachments=forms.uploads_of(data["attachments"]),
+            )
+        except NotFound:
+            raise Http404 from None
+        except DomainError as error:
+            show_error(form, error, message=errors.text(error), fields={"time_unit": "time_unit"})
+        else:
+            done = _("Your note is added.") if data["internal"] else _("Your reply is sent.")
+            messages.success(request, done)
+            return redirect(_detail_url(ticket_id) + "#thread-end")
+    return _with_form(request, ticket_id, reply_form=form)
+
+
+@login_required
+@require_POST
+def ticket_update(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    actor = actor_for(request)
+    form = _update_form(actor, None, request.POST)
+    if form.is_valid():
+        try:
+            current = selectors.get_ticket(actor, ticket_id)
+            changes = _changes(
+                form.cleaned_data, owner_given="owner" in request.POST, current=current
+            )
+            services.update_ticket(actor, ticket_id, changes)
+        except NotFound:
+            raise Http404 from None
+        except DomainError as error:
+            show_error(form, error, message=errors.text(error), fields=_UPDATE_FIELDS)
+        else:
+            messages.success(request, _("The ticket is updated."))
+            return redirect(_detail_url(ticket_id))
+    return _with_form(request, ticket_id, update_form=form)
+
+
+_UPDATE_FIELDS = {
+    "state_id": "state",
+    "priority_id": "priority",
+    "group_id": "group",
+    "category_id": "category",
+    "owner_id": "owner",
+}
+
+
+def _action(
+    service: Callable[[Actor, int], Any], done: Callable[[], str]
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, ticket_id: int) -> HttpResponse:
+        try:
+            service(actor_for(request), ticket_id)
+        except NotFound:
+            raise Http404 from None
+        except DomainError as error:
+            messages.error(request, errors.text(error))
+        else:
+            messages.success(request, done())
+        return redirect(_detail_url(ticket_id))
+
+    return view
+
+
+ticket_claim = _action(services.claim_ticket, lambda: _("You took the ticket."))
+ticket_release = _action(services.release_ticket, lambda: _("You released the ticket."))
+ticket_close = _action(
+    lambda actor, ticket_id: services.close_ticket(actor, ticket_id),
+    lambda: _("The ticket is closed."),
+)
+ticket_reopen = _action(services.reopen_ticket, lambda: _("The ticket is reopened."))
+ticket_follow = _action(
+    lambda actor, ticket_id: services.follow_ticket(actor, ticket_id),
+    lambda: _("You follow this ticket."),
+)
+ticket_unfollow = _action(
+    lambda actor, ticket_id: services.unfollow_ticket(actor, ticket_id),
+    lambda: _("You no longer follow this ticket."),
+)
+
+
+@login_required
+@require_POST
+def ticket_tag_add(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    form = forms.TagForm(request.POST)
+    if form.is_valid():
+        try:
+            tag_service.add_tag(actor_for(request), "Ticket", ticket_id, form.cleaned_data["name"])
+        except NotFound:
+            raise Http404 from None
+        except DomainError as error:
+            show_error(form, error, message=errors.text(error), fields={"name": "name"})
+        else:
+            return redirect(_detail_url(ticket_id) + "#tags")
+    return _with_form(request, ticket_id, tag_form=form)
+
+
+@login_required
+@require_POST
+def ticket_tag_remove(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    try:
+        name = request.POST.get("name", "")
+        tag_service.remove_tag(actor_for(request), "Ticket", ticket_id, name)
+    except NotFound:
+        raise Http404 from None
+    except DomainError as error:
+        messages.error(request, errors.text(error))
+    return redirect(_detail_url(ticket_id) + "#tags")
+
+
+@require_POST
+def markdown_preview(request: HttpRequest) -> HttpResponse:
+    """The HTMX preview of a message: markdown rendered and cleaned as it will be shown."""
+    html = render_markdown(request.POST.get("body", "")[:100_000])
+    return render(request, "tickets/partials/_preview.html", {"html": html})
+
+
+def ticket_new(request: HttpRequest) -> HttpResponse:
+    """The default form (title, description, the configured custom field, files); guests
+    while guest tickets are allowed."""
+    actor = actor_for(request)
+    if actor.is_guest and not get_setting("tickets.allow_guest_tickets"):
+        return redirect(f"{reverse('core:login')}?next={reverse('tickets:new')}")
+    groups = selectors.groups_for_create(actor)
+    data = request.POST if request.method == "POST" else None
+    form = forms.NewTicketForm(data, request.FILES or None)
+    form.fields["group"].choices = [(g.pk, g.name) for g in groups]  # type: ignore[attr-defined]
+    if len(groups) == 1:
+        form.fields["group"].initial = groups[0].pk
+    if not actor.is_guest:
+        del form.fields["submitter_email"]
+    else:
+        form.fields["submitter_email"].required = True
+    custom = _custom_field(form)
+    if request.method == "POST" and form.is_valid():
+        values = form.cleaned_data
+        extra: dict[str, Any] = {}
+        if custom:
+            extra["custom_field"] = values.get("custom_field")
+        try:
+            ticket = services.create_ticket(
+                actor,
+                title=values["title"],
+                body=values["body"],
+                content_type="text/markdown",
+                group=values["group"],
+                submitter_email=values.get("submitter_email") or "",
+                attachments=forms.uploads_of(values["attachments"]),
+                **extra,
+            )
+        except DomainError as error:
+            show_error(form, error, message=errors.text(error), fields={"group_id": "group"})
+        else:
+            messages.success(request, _("Ticket %(number)s is filed.") % {"number": ticket.number})
+            if actor.is_guest:
+                return redirect("core:home")
+            return redirect(_detail_url(ticket.pk))
+    return render_page(request, "tickets/new.html", {"form": form})
+
+
+def _custom_field(form: forms.NewTicketForm) -> bool:
+    """Add the default form's third field as configured (``tickets.custom_field_*``)."""
+    name = str(get_setting("tickets.custom_field_name") or "").strip()
+    if not name:
+        return False
+    kind = str(get_setting("tickets.custom_field_type") or "text")
+    field: Any
+    if kind == "checkbox":
+        field = forms.forms.BooleanField(label=name, required=False)
+    elif kind == "url":
+        field = forms.forms.URLField(label=name, required=False, assume_scheme="https")
+    else:
+        field = forms.forms.CharField(label=name, required=False, max_length=1000)
+    form.fields["custom_field"] = field
+    form.order_fields(["group", "title", "body", "custom_field"])
+    return True
+
+
+@login_required
+def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
+    """A stored file of an article the reader may see, always as a download."""
+    try:
+        download = core_selectors.get_attachment_download(actor_for(request), attachment_id)
+    except NotFound:
+        raise Http404 from None
+    response = FileResponse(download.open())
+    for name, value in download.headers.items():
+        response[name] = value
+    return response

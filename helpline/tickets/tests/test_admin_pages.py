@@ -1,0 +1,94 @@
+"""Administration of categories, states and priorities: the pages and the catalog
+services behind them (permissions, unique names, defaults that stay active)."""
+
+import pytest
+
+from helpline.lib.actor import Actor
+from helpline.lib.errors import Conflict, PermissionDenied
+from helpline.testing.factories import GroupFactory, UserFactory
+from helpline.tickets.models import TicketCategory, TicketPriority, TicketState
+from helpline.tickets.services import catalog, ensure_default_category
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(UserFactory(login="boss", roles=["Admin"]))
+    return client
+
+
+def messages_of(response):
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_categories_are_added_renamed_and_disabled(admin_client):
+    group = GroupFactory(name="Network")
+    url = "/admin/categories/"
+    response = admin_client.post(url, {"group": group.pk, "name": "VPN"}, follow=True)
+    assert messages_of(response) == ["Saved."]
+    vpn = TicketCategory.objects.get(group=group, name="VPN")
+    assert f'<h2 id="group-{group.pk}" class="h6">Network</h2>' in response.content.decode()
+    admin_client.post(url, {"id": vpn.pk, "name": "Remote access"}, follow=True)
+    vpn.refresh_from_db()
+    assert (vpn.name, vpn.active) == ("Remote access", False)
+    response = admin_client.post(
+        "/admin/categories/", {"group": group.pk, "name": "remote ACCESS"}, follow=True
+    )
+    assert messages_of(response) == ["Network already has a category remote ACCESS"]
+    general = ensure_default_category(group)
+    response = admin_client.post(
+        "/admin/categories/", {"id": general.pk, "name": "General"}, follow=True
+    )
+    assert messages_of(response) == ["A group's default category stays active."]
+    general.refresh_from_db()
+    assert general.active is True
+
+
+def test_states_change_name_resolution_and_status(admin_client):
+    closed = TicketState.objects.get(name="closed")
+    response = admin_client.post(
+        "/admin/states/",
+        {"id": closed.pk, "name": "done", "needs_resolution": "on", "active": "on"},
+        follow=True,
+    )
+    assert messages_of(response) == ["Saved."]
+    closed.refresh_from_db()
+    assert (closed.name, closed.needs_resolution, closed.active) == ("done", True, True)
+    new = TicketState.objects.get(name="new")
+    response = admin_client.post("/admin/states/", {"id": new.pk, "name": "new"}, follow=True)
+    assert messages_of(response) == ["The state of new tickets stays active."]
+
+
+def test_priorities_are_added_above_the_others(admin_client):
+    admin_client.post("/admin/priorities/", {"name": "5 emergency"})
+    top = TicketPriority.objects.order_by("-rank").first()
+    assert (top.name, top.rank) == ("5 emergency", 6)
+    admin_client.post("/admin/priorities/", {"id": top.pk, "name": "5 emergency"})
+    top.refresh_from_db()
+    assert top.active is False
+    html = admin_client.get("/admin/priorities/").content.decode()
+    assert 'value="5 emergency"' in html
+
+
+def test_the_pages_need_their_permissions(client):
+    client.force_login(UserFactory(login="alice", roles=["Agent"]))
+    for url in ("/admin/categories/", "/admin/states/", "/admin/priorities/"):
+        assert client.get(url).status_code == 403, url
+        assert client.post(url, {"name": "X"}).status_code == 403, url
+    assert not TicketPriority.objects.filter(name="X").exists()
+
+
+def test_catalog_services_refuse_without_permission_and_keep_rows():
+    agent = Actor.for_user(UserFactory(login="alice", roles=["Agent"]))
+    with pytest.raises(PermissionDenied) as denied:
+        catalog.create_priority(agent, name="urgent")
+    assert denied.value.code == "permission.missing"
+    state = TicketState.objects.get(name="open")
+    with pytest.raises(PermissionDenied):
+        catalog.update_state(agent, state.pk, name="working")
+    state.refresh_from_db()
+    assert state.name == "open"
+    with pytest.raises(Conflict) as taken:
+        catalog.update_state(Actor.system(), state.pk, name="CLOSED")
+    assert (taken.value.code, taken.value.field) == ("state.name_taken", "name")
