@@ -19,7 +19,7 @@ from helpline.core.services import history
 from helpline.lib.actor import Actor
 from helpline.lib.errors import Invalid, NotFound
 from helpline.tickets import permissions
-from helpline.tickets.models import Article, Subscription, Ticket
+from helpline.tickets.models import Article, Subscription, Ticket, TicketPriority
 from helpline.tickets.permissions import READ, TicketAccess
 
 LIST_RELATED = ("state", "state__state_type", "priority", "group", "category")
@@ -183,3 +183,14 @@ def followed_tickets(actor: Actor) -> QuerySet[Ticket]:
         .filter(pk__in=Subscription.objects.filter(user_id=actor.user_id).values("ticket_id"))
         .order_by("-id")
     )
+
+
+def priority_by_rank(rank: int) -> TicketPriority:
+    """The active priority of a ``rank`` (how the dialects name priorities on their own
+    scales); ``Invalid`` when none has it."""
+    priority = TicketPriority.objects.filter(rank=rank, active=True).first()
+    if priority is None:
+        raise Invalid(
+            f"no active priority of rank {rank}", code="ticket.priority_unknown", field="priority"
+        )
+    return priority
