@@ -425,3 +425,13 @@ def get_attachment_download(actor: Actor, attachment_id: int) -> AttachmentDownl
             "Cache-Control": "private, no-store",
         },
     )
+
+
+def get_directory_group(actor: Actor, group_id: int) -> Group:
+    """One group of the actor's ``group_directory``, else ``NotFound``."""
+    if not valid_id(group_id):
+        raise _missing("group", group_id)
+    group = group_directory(actor).filter(pk=group_id).first()
+    if group is None:
+        raise _missing("group", group_id)
+    return group

@@ -37,9 +37,12 @@ from typing import Any
 from django.test import Client
 
 from helpline.core.models import Group
-from helpline.testing.factories import GroupFactory, TicketFactory, UserFactory
+from helpline.testing.factories import ArticleFactory, GroupFactory, TicketFactory, UserFactory
+from helpline.tickets.services.categories import ensure_default_category
 
-PLACEHOLDER = re.compile(r"\{\{(user|group|ticket|created):([^}]+)\}\}")
+PLACEHOLDER = re.compile(
+    r"\{\{(user|group|ticket|created|category|subscription|article):([^}]+)\}\}"
+)
 ANY = "{{any}}"
 
 
@@ -97,6 +100,7 @@ def build_world(spec_file: Path) -> dict[str, int]:
         if not group.get("active", True):
             Group.objects.filter(pk=made.pk).update(active=False)
         ids[f"group:{group['name']}"] = made.pk
+        ids[f"category:{group['name']}"] = ensure_default_category(made).pk
     for user in spec.get("users", []):
         made = UserFactory(
             login=user["login"],
@@ -105,14 +109,49 @@ def build_world(spec_file: Path) -> dict[str, int]:
             roles=user.get("roles", ["Customer"]),
             active=user.get("active", True),
             groups=[Group.objects.get(name=name) for name in user.get("groups", [])],
+            **{k: user[k] for k in ("firstname", "lastname", "job_title") if k in user},
         )
         ids[f"user:{user['login']}"] = made.pk
     for ticket in spec.get("tickets", []):
-        ids[f"ticket:{ticket['title']}"] = _build_ticket(ticket)
+        ids[f"ticket:{ticket['title']}"] = _build_ticket(ticket, ids)
+    _build_extras(spec, ids)
     return ids
 
 
-def _build_ticket(spec: dict[str, Any]) -> int:
+def _build_extras(spec: dict[str, Any], ids: dict[str, int]) -> None:
+    """Runtime settings (``"settings": {"site.base_url": ...}``), session tokens with a
+    known plaintext (``"session_tokens": {"LOGIN": "PLAINTEXT"}``) and followers
+    (``"followers": [["TITLE", "LOGIN"]]``)."""
+    from datetime import timedelta
+
+    from helpline.core.models import AccessToken, User
+    from helpline.core.services.settings import update_setting
+    from helpline.core.services.tokens import hash_token
+    from helpline.lib import clock
+    from helpline.lib.actor import Actor
+    from helpline.tickets.models import Subscription, Ticket
+
+    for key, value in spec.get("settings", {}).items():
+        update_setting(Actor.system(), key, value)
+    for login, plaintext in spec.get("session_tokens", {}).items():
+        AccessToken.objects.create(
+            user=User.objects.get(login=login),
+            label="contract",
+            kind=AccessToken.Kind.SESSION,
+            token_hash=hash_token(plaintext),
+            prefix=plaintext[:8],
+            expires_at=clock.now() + timedelta(hours=1),
+        )
+    for title, login in spec.get("followers", []):
+        row = Subscription.objects.create(
+            ticket=Ticket.objects.get(title=title), user=User.objects.get(login=login)
+        )
+        ids[f"subscription:{title}/{login}"] = row.pk
+
+
+def _build_ticket(spec: dict[str, Any], ids: dict[str, int]) -> int:
+    """A ticket with its description and ``replies`` (``{"name", "body", "by"}``, ids as
+    ``{{article:NAME}}``), all dated ``created_at``."""
     from helpline.core.models import User
     from helpline.tickets.models import Article, Ticket
 
@@ -136,6 +175,13 @@ def _build_ticket(spec: dict[str, Any]) -> int:
         Article.objects.filter(ticket_id=made.pk).update(created_at=stamp, updated_at=stamp)
     if spec.get("description"):
         Article.objects.filter(ticket_id=made.pk).update(created_by=made.created_by)
+    for reply in spec.get("replies", []):
+        article = ArticleFactory(
+            ticket=made, body=reply["body"], created_by=user(reply["by"]), type="web"
+        )
+        if stamp:
+            Article.objects.filter(pk=article.pk).update(created_at=stamp, updated_at=stamp)
+        ids[f"article:{reply['name']}"] = article.pk
     return int(made.pk)
 
 
@@ -153,11 +199,17 @@ def replay(client: Client, case: Case, ids: dict[str, int]) -> Any:
     """Send ``case.request`` and assert the answer is ``case.response``; returns the answer."""
     method, _, path = case.request.start.partition(" ")
     content_type = case.request.headers.get("content-type", "application/octet-stream")
+    headers = {
+        name: fill(value, ids)
+        for name, value in case.request.headers.items()
+        if name != "content-type"
+    }
     answer = client.generic(
         method,
         fill(path.strip(), ids),
         fill(case.request.body, ids).encode(),
         content_type=content_type,
+        headers=headers,
     )
     expected = case.response
     if "{{created:" in expected.body or any("{{created:" in v for v in expected.headers.values()):

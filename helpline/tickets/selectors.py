@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Min, QuerySet
 
 from helpline.core.models import Attachment, HistoryEntry
 from helpline.core.services import attachments as attachment_service
@@ -19,7 +19,13 @@ from helpline.core.services import history
 from helpline.lib.actor import Actor
 from helpline.lib.errors import Invalid, NotFound
 from helpline.tickets import permissions
-from helpline.tickets.models import Article, Subscription, Ticket, TicketPriority
+from helpline.tickets.models import (
+    Article,
+    Subscription,
+    Ticket,
+    TicketCategory,
+    TicketPriority,
+)
 from helpline.tickets.permissions import READ, TicketAccess
 
 LIST_RELATED = ("state", "state__state_type", "priority", "group", "category")
@@ -194,3 +200,73 @@ def priority_by_rank(rank: int) -> TicketPriority:
             f"no active priority of rank {rank}", code="ticket.priority_unknown", field="priority"
         )
     return priority
+
+
+def descriptions(ticket_ids: Iterable[int]) -> dict[int, Article]:
+    """The first article (the description) of each of some already-scoped tickets, by
+    ticket id, in two queries; tickets without an article are left out."""
+    ids = list(ticket_ids)
+    if not ids:
+        return {}
+    firsts = (
+        Article.objects.filter(ticket_id__in=ids)
+        .values("ticket_id")
+        .annotate(first=Min("id"))
+        .values_list("first", flat=True)
+    )
+    return {a.ticket_id: a for a in Article.objects.filter(pk__in=list(firsts))}
+
+
+def replies(actor: Actor, ticket_id: Any) -> QuerySet[Article]:
+    """The articles after the description of a ticket the actor may read (Flicket's
+    "posts"), oldest first; internal ones only for those who may see them."""
+    articles = list_articles(actor, ticket_id)
+    first = Article.objects.filter(ticket_id=int(ticket_id)).order_by("id").first()
+    return articles.exclude(pk=first.pk) if first is not None else articles
+
+
+def authored_article_counts(user_ids: Iterable[int]) -> dict[int, int]:
+    """How many articles each user wrote (Flicket's ``total_posts``), by user id."""
+    rows = (
+        Article.objects.filter(created_by_id__in=list(user_ids))
+        .values("created_by_id")
+        .annotate(n=Count("id"))
+        .values_list("created_by_id", "n")
+    )
+    return dict(rows)
+
+
+def get_subscription(actor: Actor, subscription_id: Any) -> Subscription:
+    """One follower row of a ticket the actor may read, else ``NotFound``."""
+    try:
+        pk = int(subscription_id)
+    except (TypeError, ValueError):
+        raise NotFound(
+            f"no subscription {subscription_id!r}", code="subscription.not_found"
+        ) from None
+    row = Subscription.objects.select_related("user").filter(pk=pk).first()
+    if row is None or not visible_tickets(actor).filter(pk=row.ticket_id).exists():
+        raise NotFound(f"no subscription {pk}", code="subscription.not_found")
+    return row
+
+
+def directory_categories(actor: Actor) -> QuerySet[TicketCategory]:
+    """The active categories of the groups the actor may file tickets into, by id."""
+    from helpline.core.selectors import group_directory
+
+    return (
+        TicketCategory.objects.filter(active=True, group__in=group_directory(actor))
+        .select_related("group")
+        .order_by("id")
+    )
+
+
+def get_directory_category(actor: Actor, category_id: Any) -> TicketCategory:
+    try:
+        pk = int(category_id)
+    except (TypeError, ValueError):
+        raise NotFound(f"no category {category_id!r}", code="category.not_found") from None
+    row = directory_categories(actor).filter(pk=pk).first()
+    if row is None:
+        raise NotFound(f"no category {pk}", code="category.not_found")
+    return row
