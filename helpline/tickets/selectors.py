@@ -270,3 +270,34 @@ def get_directory_category(actor: Actor, category_id: Any) -> TicketCategory:
     if row is None:
         raise NotFound(f"no category {pk}", code="category.not_found")
     return row
+
+
+def visible_attachments(actor: Actor) -> QuerySet[Attachment]:
+    """The attachments of the articles the actor may see (Flicket's "uploads"), by id:
+    articles of readable tickets, internal ones only for admins and agents (who see them on
+    every ticket they may read, ``permissions.can_see_internal``)."""
+    profile = permissions.ticket_access(actor)
+    articles = Article.objects.filter(
+        ticket_id__in=visible_tickets(actor, profile=profile).values("pk")
+    )
+    if not (profile.admin or profile.agent):
+        articles = articles.filter(internal=False)
+    return Attachment.objects.filter(
+        object_type="Article", object_id__in=articles.values("pk")
+    ).order_by("id")
+
+
+def get_visible_attachment(actor: Actor, attachment_id: Any) -> Attachment:
+    try:
+        pk = int(attachment_id)
+    except (TypeError, ValueError):
+        raise NotFound(f"no upload {attachment_id!r}", code="attachment.not_found") from None
+    row = visible_attachments(actor).filter(pk=pk).first()
+    if row is None:
+        raise NotFound(f"no upload {pk}", code="attachment.not_found")
+    return row
+
+
+def attachment_articles(attachments: Iterable[Attachment]) -> dict[int, Article]:
+    """The articles that already-scoped article attachments hang on, by article id."""
+    return Article.objects.in_bulk([a.object_id for a in attachments])

@@ -37,5 +37,8 @@ urlpatterns: list[URLPattern] = [
         views.subscriptions,
         name="subscriptions-page",
     ),
+    path("upload/<int:upload_id>", views.upload, name="upload"),
+    path("uploads/", views.uploads, name="uploads"),
+    path("uploads/<int:page>/", views.uploads, name="uploads-page"),
     path("histories/", views.histories, name="histories"),
 ]

@@ -276,6 +276,34 @@ def subscriptions(request: HttpRequest, ticket_id: int, page: int = 1) -> HttpRe
     )
 
 
+# --- uploads
+
+
+def _uploads(rows: list[Any]) -> list[dict[str, Any]]:
+    articles = ticket_selectors.attachment_articles(rows)
+    firsts = ticket_selectors.descriptions({a.ticket_id for a in articles.values()})
+    first_ids = {a.pk for a in firsts.values()}
+    return [shapes.upload(row, articles[row.object_id], row.object_id in first_ids) for row in rows]
+
+
+@dialect_call(errors=FLICKET_ERRORS, methods=GET)
+def upload(request: HttpRequest, upload_id: int) -> HttpResponse:
+    actor = auth.actor_from_bearer(request)
+    return shapes.answer(_uploads([ticket_selectors.get_visible_attachment(actor, upload_id)])[0])
+
+
+@dialect_call(errors=FLICKET_ERRORS, methods=GET)
+def uploads(request: HttpRequest, page: int = 1) -> HttpResponse:
+    actor = auth.actor_from_bearer(request)
+    return _collection(
+        request,
+        page,
+        ticket_selectors.visible_attachments(actor),
+        _uploads,
+        shapes.paged_link("uploads/"),
+    )
+
+
 # --- histories
 
 

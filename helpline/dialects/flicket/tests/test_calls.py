@@ -12,8 +12,9 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from helpline.core.models import AccessToken, Group, User
+from helpline.core.models import AccessToken, Attachment, Group, User
 from helpline.core.services import tokens
+from helpline.core.services.attachments import Upload
 from helpline.dialects.djhelpdesk.tests import test_calls as djhelpdesk_tests
 from helpline.lib import clock, events
 from helpline.lib.actor import Actor
@@ -24,6 +25,7 @@ from helpline.testing.factories import (
     TicketFactory,
     UserFactory,
 )
+from helpline.tickets import services as ticket_services
 from helpline.tickets.models import Article, Ticket
 from helpline.tickets.services import ensure_default_category
 
@@ -302,3 +304,64 @@ def test_other_methods_are_405(api, agent, method, path):
     answer = getattr(api, method)(path)
     assert answer.status_code == 405
     assert answer.json()["error"] == "Method Not Allowed"
+
+
+@pytest.fixture
+def uploads_dir(settings, tmp_path):
+    """Stored files of each test go to its own folder."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "uploads")},
+        },
+    }
+
+
+def test_uploads_of_the_topic_and_of_posts(api, agent, design, customer, uploads_dir):
+    actor = Actor.for_user(agent)
+    made = ticket_services.create_ticket(
+        actor,
+        title="Photos",
+        body="See the photo.",
+        group=design.pk,
+        customer=customer.pk,
+        attachments=[Upload("photos-1.jpg", b"\xff\xd8jpeg", "image/jpeg")],
+    )
+    reply = ticket_services.add_article(
+        actor, made.pk, body="Another", attachments=[Upload("b.txt", b"b", "text/plain")]
+    )
+    ticket_services.add_article(
+        actor, made.pk, body="Internal", internal=True, attachments=[Upload("c.txt", b"c")]
+    )
+    first, second, third = Attachment.objects.order_by("id")
+    token = token_for(api, "susan")
+    shown = api.get(f"/flicket-api/upload/{first.pk}", headers=bearer(token)).json()
+    assert (shown["original_filename"], shown["topic_id"], shown["post_id"]) == (
+        "photos-1.jpg",
+        made.pk,
+        None,
+    )
+    assert sorted(shown) == [
+        "filename",
+        "id",
+        "image",
+        "links",
+        "original_filename",
+        "post_id",
+        "topic_id",
+    ]
+    assert sorted(shown["links"]) == ["post", "self", "ticket", "uploads"]
+    assert shown["links"]["ticket"].endswith(f"/flicket-api/ticket/{made.pk}")
+    assert shown["links"]["post"] is None
+    listed = api.get("/flicket-api/uploads/", headers=bearer(token)).json()
+    assert [(u["id"], u["post_id"]) for u in listed["items"]] == [
+        (first.pk, None),
+        (second.pk, reply.pk),
+        (third.pk, third.object_id),
+    ]
+    customer_token = token_for(api, "jblogs")
+    theirs = api.get("/flicket-api/uploads/", headers=bearer(customer_token)).json()
+    assert [u["id"] for u in theirs["items"]] == [first.pk, second.pk]
+    hidden = api.get(f"/flicket-api/upload/{third.pk}", headers=bearer(customer_token))
+    assert hidden.status_code == 404
