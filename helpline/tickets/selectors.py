@@ -250,15 +250,19 @@ def get_subscription(actor: Actor, subscription_id: Any) -> Subscription:
     return row
 
 
-def directory_categories(actor: Actor) -> QuerySet[TicketCategory]:
-    """The active categories of the groups the actor may file tickets into, by id."""
+def directory_categories(
+    actor: Actor, *, group_id: int | None = None, group_name: str | None = None
+) -> QuerySet[TicketCategory]:
+    """The active categories of the groups the actor may file tickets into, by name;
+    optionally of one group, by id or by name."""
     from helpline.core.selectors import group_directory
 
-    return (
-        TicketCategory.objects.filter(active=True, group__in=group_directory(actor))
-        .select_related("group")
-        .order_by("id")
-    )
+    qs = TicketCategory.objects.filter(active=True, group__in=group_directory(actor))
+    if group_id is not None:
+        qs = qs.filter(group_id=group_id)
+    if group_name is not None:
+        qs = qs.filter(group__name=group_name)
+    return qs.select_related("group").order_by("name", "id")
 
 
 def get_directory_category(actor: Actor, category_id: Any) -> TicketCategory:

@@ -40,6 +40,8 @@ FLICKET_ERRORS = ErrorTable(
         "ticket.category_unknown": (400, "not a valid category_id"),
         "ticket.priority_unknown": (400, "not a valid ticket_priority_id"),
         "ticket.group_unknown": (400, "not a valid department_id"),
+        "category.name_taken": (400, "{message}"),
+        "group.name_taken": (400, "Department already created."),
     },
     classes={
         NotFound: 404,

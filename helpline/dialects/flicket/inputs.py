@@ -90,3 +90,31 @@ def topic_id(request: HttpRequest) -> int:
         return int(value)
     except ValueError:
         raise Invalid("Must include a numeric topic_id.", code="flicket.topic_id_invalid") from None
+
+
+@dataclass(frozen=True)
+class NewCategory:
+    category: str
+    department_id: int
+
+
+def new_category(data: dict[str, Any]) -> NewCategory:
+    """``POST /categories``: the ``category`` name and its ``department_id``."""
+    if "category" not in data or "department_id" not in data:
+        raise Invalid(
+            "Must include category name and department_id", code="flicket.category_fields"
+        )
+    if not _is_int(data["department_id"]):
+        raise Invalid("department_id must be an integer.", code="flicket.department_id_invalid")
+    if not isinstance(data["category"], str):
+        raise Invalid("category must be a string.", code="flicket.category_invalid")
+    return NewCategory(category=data["category"], department_id=data["department_id"])
+
+
+def optional_int(request: HttpRequest, name: str) -> int | None:
+    """A numeric query parameter; absent or not a number counts as absent (Flask's
+    ``type=int``)."""
+    try:
+        return int(request.GET.get(name, ""))
+    except ValueError:
+        return None

@@ -189,15 +189,27 @@ def category(request: HttpRequest, category_id: int) -> HttpResponse:
     )
 
 
-@dialect_call(errors=FLICKET_ERRORS, methods=GET)
-def categories(request: HttpRequest, page: int = 1) -> HttpResponse:
+@dialect_call(errors=FLICKET_ERRORS, methods=("GET", "POST"))
+def categories(request: HttpRequest) -> HttpResponse:
+    """``GET /categories/`` by name (``?department_id=`` or ``?department=`` narrow it);
+    ``POST /categories`` adds one to a department (administrators)."""
     actor = auth.actor_from_bearer(request)
+    if request.method == "POST":
+        new = inputs.new_category(inputs.body(request))
+        made = tickets.create_category(actor, group=new.department_id, name=new.category)
+        shaped = shapes.category(made)
+        return shapes.answer(shaped, status=201, location=shaped["links"]["self"])
+    page = request.GET.get("page", "1")
     return _collection(
         request,
-        page,
-        ticket_selectors.directory_categories(actor),
+        page if page.isdigit() else 1,
+        ticket_selectors.directory_categories(
+            actor,
+            group_id=inputs.optional_int(request, "department_id"),
+            group_name=request.GET.get("department") or None,
+        ),
         lambda rows: [shapes.category(c) for c in rows],
-        shapes.paged_link("categories/"),
+        shapes.query_link("categories/"),
     )
 
 

@@ -365,3 +365,33 @@ def test_uploads_of_the_topic_and_of_posts(api, agent, design, customer, uploads
     assert [u["id"] for u in theirs["items"]] == [first.pk, second.pk]
     hidden = api.get(f"/flicket-api/upload/{third.pk}", headers=bearer(customer_token))
     assert hidden.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("login", "body", "status", "message"),
+    [
+        ("susan", '{"category": "Printers", "department_id": "D"}', 403, None),
+        (
+            "boss",
+            '{"category": "Printers", "department_id": 999999}',
+            400,
+            "not a valid department_id",
+        ),
+        ("boss", '{"category": "Printers", "department_id": "1"}', 400, None),
+        ("boss", '{"category": "  ", "department_id": "D"}', 400, None),
+    ],
+)
+def test_refused_category_creation_writes_nothing(api, agent, design, login, body, status, message):
+    UserFactory(login="boss", roles=["Admin", "Agent"], groups=[design])
+    token = token_for(api, login)
+    before = snapshot()
+    answer = api.post(
+        "/flicket-api/categories",
+        data=body.replace('"D"', str(design.pk)),
+        content_type="application/json",
+        headers=bearer(token),
+    )
+    assert answer.status_code == status
+    if message is not None:
+        assert answer.json()["message"] == message
+    assert snapshot() == before
