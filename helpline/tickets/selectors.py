@@ -305,3 +305,15 @@ def get_visible_attachment(actor: Actor, attachment_id: Any) -> Attachment:
 def attachment_articles(attachments: Iterable[Attachment]) -> dict[int, Article]:
     """The articles that already-scoped article attachments hang on, by article id."""
     return Article.objects.in_bulk([a.object_id for a in attachments])
+
+
+def get_history_entry(actor: Actor, entry_id: Any) -> HistoryEntry:
+    """One history line of a ticket the actor may read, else ``NotFound``."""
+    try:
+        pk = int(entry_id)
+    except (TypeError, ValueError):
+        raise NotFound(f"no history line {entry_id!r}", code="history.not_found") from None
+    entry = HistoryEntry.objects.filter(pk=pk, object_type="Ticket").first()
+    if entry is None or not visible_tickets(actor).filter(pk=entry.object_id).exists():
+        raise NotFound(f"no history line {pk}", code="history.not_found")
+    return entry

@@ -140,9 +140,9 @@ def test_a_django_helpdesk_hold_shows_up_as_on_hold_everywhere(djhelpdesk, flick
     assert selectors.get_ticket(actor, ticket_id).on_hold is True
     held = selectors.list_tickets(actor, selectors.TicketFilters(on_hold=True))
     assert list(held.values_list("pk", flat=True)) == [ticket_id]
-    lines = flicket.get(f"/flicket-api/histories/?topic_id={ticket_id}").json()["items"]
-    assert [(h["action"], h["value_to"]) for h in lines if h["action"] == "on_hold"] == [
-        ("on_hold", "true")
+    actions = flicket.get(f"/flicket-api/actions/{ticket_id}/").json()["items"]
+    assert [(a["action"], a["data"]) for a in actions if a["action"] == "on_hold"] == [
+        ("on_hold", {"on_hold": "true"})
     ]
 
     helpdesk_call(djhelpdesk, "unhold_ticket", ticket=ticket_id)

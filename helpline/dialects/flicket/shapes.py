@@ -17,7 +17,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.utils.http import http_date
 
-from helpline.core.models import Attachment, Group, User
+from helpline.core.models import Attachment, Group, HistoryEntry, User
 from helpline.core.services.settings import get_setting
 from helpline.dialects.flicket import vocab
 from helpline.tickets.models import Article, Subscription, Ticket, TicketCategory
@@ -250,17 +250,40 @@ def upload(row: Attachment, article: Article, first: bool) -> dict[str, Any]:
     }
 
 
-def history_line(entry: Any) -> dict[str, Any]:
+def history(entry: HistoryEntry) -> dict[str, Any]:
+    """A change of a ticket as Flicket's history line: ``original_content`` is the value
+    before the change (Flicket kept the text a post had before an edit)."""
     return {
-        "action": entry.attribute or entry.kind,
+        "date_modified": date(entry.created_at),
+        "id": entry.pk,
+        "links": {
+            "histories": api("histories/"),
+            "post": None,
+            "self": api(f"history/{entry.pk}"),
+            "ticket": api(f"ticket/{entry.object_id}"),
+            "user": _user_link(entry.created_by_id),
+        },
+        "original_content": entry.value_from,
+        "post_id": None,
+        "topic_id": entry.object_id,
+        "user_id": entry.created_by_id,
+    }
+
+
+def action(entry: HistoryEntry) -> dict[str, Any]:
+    """A change of a ticket as Flicket's action (``vocab.action_of``)."""
+    name, data, recipient = vocab.action_of(entry)
+    return {
+        "action": name,
+        "data": data,
         "date": date(entry.created_at),
         "id": entry.pk,
         "links": {
-            "self": api(f"histories/?topic_id={entry.object_id}"),
-            "user": _user_link(entry.created_by_id),
+            "actions": api(f"actions/{entry.object_id}/"),
+            "self": api(f"action/{entry.pk}"),
         },
-        "topic_id": entry.object_id,
+        "post_id": None,
+        "recipient_id": recipient,
+        "ticket_id": entry.object_id,
         "user_id": entry.created_by_id,
-        "value_from": entry.value_from,
-        "value_to": entry.value_to,
     }

@@ -39,5 +39,10 @@ urlpatterns: list[URLPattern] = [
     path("upload/<int:upload_id>", views.upload, name="upload"),
     path("uploads/", views.uploads, name="uploads"),
     path("uploads/<int:page>/", views.uploads, name="uploads-page"),
+    path("history/<int:history_id>", views.history, name="history"),
     path("histories/", views.histories, name="histories"),
+    path("histories/<int:page>/", views.histories, name="histories-page"),
+    path("action/<int:action_id>", views.action, name="action"),
+    path("actions/<int:ticket_id>/", views.actions, name="actions"),
+    path("actions/<int:ticket_id>/<int:page>/", views.actions, name="actions-page"),
 ]

@@ -320,13 +320,41 @@ def uploads(request: HttpRequest, page: int = 1) -> HttpResponse:
 
 
 @dialect_call(errors=FLICKET_ERRORS, methods=GET)
+def history(request: HttpRequest, history_id: int) -> HttpResponse:
+    actor = auth.actor_from_bearer(request)
+    return shapes.answer(shapes.history(ticket_selectors.get_history_entry(actor, history_id)))
+
+
+@dialect_call(errors=FLICKET_ERRORS, methods=GET)
 def histories(request: HttpRequest, page: int = 1) -> HttpResponse:
+    """``/histories/?topic_id=``: the changes of one ticket, oldest first."""
     actor = auth.actor_from_bearer(request)
     topic = inputs.topic_id(request)
     return _collection(
         request,
         page,
         ticket_selectors.ticket_history(actor, topic),
-        lambda rows: [shapes.history_line(h) for h in rows],
-        lambda p, n: shapes.api(f"histories/?topic_id={topic}&page={p}&per_page={n}"),
+        lambda rows: [shapes.history(h) for h in rows],
+        lambda p, n: shapes.api(f"histories/{p}/?per_page={n}&topic_id={topic}"),
+    )
+
+
+# --- actions
+
+
+@dialect_call(errors=FLICKET_ERRORS, methods=GET)
+def action(request: HttpRequest, action_id: int) -> HttpResponse:
+    actor = auth.actor_from_bearer(request)
+    return shapes.answer(shapes.action(ticket_selectors.get_history_entry(actor, action_id)))
+
+
+@dialect_call(errors=FLICKET_ERRORS, methods=GET)
+def actions(request: HttpRequest, ticket_id: int, page: int = 1) -> HttpResponse:
+    actor = auth.actor_from_bearer(request)
+    return _collection(
+        request,
+        page,
+        ticket_selectors.ticket_history(actor, ticket_id),
+        lambda rows: [shapes.action(h) for h in rows],
+        shapes.paged_link(f"actions/{ticket_id}/"),
     )

@@ -10,11 +10,16 @@
   Helpline ticket of rank 1 reads as low, of rank 5 as high;
 - Flicket's four statuses come from the ticket's state: closed (and merged, removed) is
   Closed, pending is Awaiting Information, new or open with an owner In Work, else Open;
-- a subscription is a ticket follower, an upload an article's attachment.
+- a subscription is a ticket follower, an upload an article's attachment;
+- a history line (Flicket kept edits of text) and an action (Flicket's "claimed",
+  "assigned", "status", ...) are both read from Helpline's ticket history.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from helpline.core.models import HistoryEntry
 from helpline.tickets.models import Ticket, TicketStateType
 
 DIALECT = "flicket"
@@ -42,3 +47,31 @@ def status_of(ticket: Ticket) -> int:
     if kind in (TicketStateType.PENDING_REMINDER, TicketStateType.PENDING_ACTION):
         return AWAITING
     return IN_WORK if ticket.owner_id else OPEN
+
+
+CLOSING_STATES = {"closed", "resolved", "merged", "removed"}
+
+
+def action_of(entry: HistoryEntry) -> tuple[str, dict[str, Any] | None, int | None]:
+    """Flicket's action name, data and recipient for a history line: the ticket made is
+    ``open``; a new owner is ``claim`` (the actor took it), ``assign`` (someone else, the
+    recipient) or ``release`` (none); a state is ``close`` or ``status``; priority and
+    category keep Flicket's names; any other change is named by its attribute."""
+    if entry.kind == HistoryEntry.Kind.CREATED:
+        return "open", None, None
+    attribute = entry.attribute
+    if attribute == "owner":
+        if entry.id_to is None:
+            return "release", None, None
+        if entry.id_to == entry.created_by_id:
+            return "claim", None, None
+        return "assign", None, entry.id_to
+    if attribute == "state":
+        if entry.value_to in CLOSING_STATES:
+            return "close", None, None
+        return "status", {"status": entry.value_to}, None
+    if attribute == "priority":
+        return "priority", {"priority": entry.value_to}, None
+    if attribute in ("category", "group"):
+        return "department_category", {"department_category": entry.value_to}, None
+    return attribute or entry.kind, {attribute or entry.kind: entry.value_to}, None

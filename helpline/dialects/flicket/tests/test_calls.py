@@ -18,6 +18,7 @@ from helpline.core.services.attachments import Upload
 from helpline.dialects.djhelpdesk.tests import test_calls as djhelpdesk_tests
 from helpline.lib import clock, events
 from helpline.lib.actor import Actor
+from helpline.lib.errors import PermissionDenied
 from helpline.testing.factories import (
     PASSWORD,
     ArticleFactory,
@@ -277,19 +278,66 @@ def test_a_new_department_is_a_group_with_its_default_category(api, design):
     assert group.categories.filter(is_default=True).count() == 1
 
 
-def test_histories_of_a_ticket(api, agent, design):
+def test_histories_and_actions_of_a_ticket(api, agent, design):
+    boss = UserFactory(login="boss", roles=["Admin", "Agent"], groups=[design])
     ticket = TicketFactory(group=design)
     token = token_for(api, "susan")
-    api_held = Client().post(
+    held = Client().post(
         "/helpdesk/api/hold_ticket/", {"user": "susan", "password": PASSWORD, "ticket": ticket.pk}
     )
-    assert api_held.status_code == 200
+    assert held.status_code == 200
+    susan, admin = Actor.for_user(agent), Actor.for_user(boss)
+    ticket_services.claim_ticket(susan, ticket.pk)
+    ticket_services.release_ticket(susan, ticket.pk)
+    ticket_services.assign_ticket(admin, ticket.pk, agent.pk)
+    ticket_services.close_ticket(susan, ticket.pk)
+
     lines = api.get(f"/flicket-api/histories/?topic_id={ticket.pk}", headers=bearer(token)).json()
-    assert [
-        (h["action"], h["value_from"], h["value_to"], h["user_id"]) for h in lines["items"]
-    ] == [("on_hold", "false", "true", agent.pk)]
+    first = lines["items"][0]
+    assert (first["topic_id"], first["post_id"], first["original_content"], first["user_id"]) == (
+        ticket.pk,
+        None,
+        "false",
+        agent.pk,
+    )
+    assert sorted(first) == [
+        "date_modified",
+        "id",
+        "links",
+        "original_content",
+        "post_id",
+        "topic_id",
+        "user_id",
+    ]
+    one = api.get(f"/flicket-api/history/{first['id']}", headers=bearer(token)).json()
+    assert one == first
+
+    done = api.get(f"/flicket-api/actions/{ticket.pk}/", headers=bearer(token)).json()
+    assert [(a["action"], a["data"], a["user_id"], a["recipient_id"]) for a in done["items"]] == [
+        ("on_hold", {"on_hold": "true"}, agent.pk, None),
+        ("claim", None, agent.pk, None),
+        ("release", None, agent.pk, None),
+        ("assign", None, boss.pk, agent.pk),
+        ("close", None, agent.pk, None),
+    ]
     bad = api.get("/flicket-api/histories/?topic_id=x", headers=bearer(token))
     assert (bad.status_code, bad.json()["message"]) == (400, "Must include a numeric topic_id.")
+    hidden = TicketFactory(group=GroupFactory(name="Board"))
+    assert api.get(f"/flicket-api/actions/{hidden.pk}/", headers=bearer(token)).status_code == 404
+
+
+def test_flickets_close_rule_claim_first(api, agent, design, customer):
+    """Flicket: only administrators, the assignee or the creator close; others claim
+    first (the core service applies it; the actions show it)."""
+    other = UserFactory(login="other", roles=["Agent"], groups=[design])
+    ticket = TicketFactory(group=design, customer=customer, created_by=customer)
+    with pytest.raises(PermissionDenied):
+        ticket_services.close_ticket(Actor.for_user(other), ticket.pk)
+    ticket_services.claim_ticket(Actor.for_user(other), ticket.pk)
+    ticket_services.close_ticket(Actor.for_user(other), ticket.pk)
+    token = token_for(api, "susan")
+    topic = api.get(f"/flicket-api/ticket/{ticket.pk}", headers=bearer(token)).json()
+    assert (topic["status_id"], topic["assigned_id"]) == (2, other.pk)
 
 
 @pytest.mark.parametrize(
