@@ -11,6 +11,7 @@ urlpatterns = [
     path("tickets/", include("helpline.tickets.pages.urls")),
     path("admin/", include("helpline.tickets.pages.admin_urls")),
     path("helpdesk/api/", include("helpline.dialects.djhelpdesk.urls")),
+    path("flicket-api/", include("helpline.dialects.flicket.urls")),
     path("api/v1/", api_v1.urls),
     # Keep last: unknown native API paths answer JSON; ITFlow's /api/v1/*.php are not caught.
     re_path(r"^api/v1/(?!.*\.php$)(?P<rest>.*)$", api_v1_not_found, name="api-v1-not-found"),

@@ -468,3 +468,13 @@ def group_member_candidates(actor: Actor) -> QuerySet[User]:
         .distinct()
         .order_by("login")
     )
+
+
+def get_directory_group(actor: Actor, group_id: int) -> Group:
+    """One group of the actor's ``group_directory``, else ``NotFound``."""
+    if not valid_id(group_id):
+        raise _missing("group", group_id)
+    group = group_directory(actor).filter(pk=group_id).first()
+    if group is None:
+        raise _missing("group", group_id)
+    return group

@@ -47,19 +47,25 @@ class ErrorTable:
     error class with the error's own message; ``render`` makes the response.
 
     A text may hold ``{message}``, replaced by the error's message. ``None`` as the text
-    means the error's message as it is.
+    means the error's message as it is. Errors whose code starts with ``own_prefix`` were
+    raised by the dialect's own input parsing in the dialect's words: their bare message is
+    the text (no ``field:`` before it).
     """
 
     render: Render
     codes: Mapping[str, tuple[int, str | None]] = field(default_factory=dict)
     classes: Mapping[type[DomainError], int] = field(default_factory=lambda: DEFAULT_STATUS)
     bad_method_text: str = "Invalid request method {method}: use {allowed}"
+    own_prefix: str | None = None
 
     def response_for(self, exc: DomainError) -> HttpResponse:
-        message = str(exc)
+        own = self.own_prefix is not None and exc.code.startswith(self.own_prefix)
+        message = exc.message if own else str(exc)
         if exc.code in self.codes:
             status, text = self.codes[exc.code]
-            return self.render(status, message if text is None else text.format(message=message))
+            return self.render(
+                status, message if text is None else text.format(message=exc.message)
+            )
         for cls in type(exc).__mro__:
             if cls in self.classes:
                 return self.render(self.classes[cls], message)

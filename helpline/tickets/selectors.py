@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 
 from helpline.core import permissions as perms
 from helpline.core.models import (
@@ -391,3 +391,131 @@ def admin_priorities(actor: Actor) -> QuerySet[TicketPriority]:
 def admin_group_choices(actor: Actor) -> QuerySet[Group]:
     perms.require(actor, perms.ADMIN_GROUP)
     return Group.objects.order_by("name")
+
+
+def priority_by_rank(rank: int) -> TicketPriority:
+    """The active priority of a ``rank`` (how the dialects name priorities on their own
+    scales); ``Invalid`` when none has it."""
+    priority = TicketPriority.objects.filter(rank=rank, active=True).first()
+    if priority is None:
+        raise Invalid(
+            f"no active priority of rank {rank}", code="ticket.priority_unknown", field="priority"
+        )
+    return priority
+
+
+def descriptions(ticket_ids: Iterable[int]) -> dict[int, Article]:
+    """The first article (the description) of each of some already-scoped tickets, by
+    ticket id, in two queries; tickets without an article are left out."""
+    ids = list(ticket_ids)
+    if not ids:
+        return {}
+    firsts = (
+        Article.objects.filter(ticket_id__in=ids)
+        .values("ticket_id")
+        .annotate(first=Min("id"))
+        .values_list("first", flat=True)
+    )
+    return {a.ticket_id: a for a in Article.objects.filter(pk__in=list(firsts))}
+
+
+def replies(actor: Actor, ticket_id: Any) -> QuerySet[Article]:
+    """The articles after the description of a ticket the actor may read (Flicket's
+    "posts"), oldest first; internal ones only for those who may see them."""
+    articles = list_articles(actor, ticket_id)
+    first = Article.objects.filter(ticket_id=int(ticket_id)).order_by("id").first()
+    return articles.exclude(pk=first.pk) if first is not None else articles
+
+
+def authored_article_counts(user_ids: Iterable[int]) -> dict[int, int]:
+    """How many articles each user wrote (Flicket's ``total_posts``), by user id."""
+    rows = (
+        Article.objects.filter(created_by_id__in=list(user_ids))
+        .values("created_by_id")
+        .annotate(n=Count("id"))
+        .values_list("created_by_id", "n")
+    )
+    return dict(rows)
+
+
+def get_subscription(actor: Actor, subscription_id: Any) -> Subscription:
+    """One follower row of a ticket the actor may read, else ``NotFound``."""
+    try:
+        pk = int(subscription_id)
+    except (TypeError, ValueError):
+        raise NotFound(
+            f"no subscription {subscription_id!r}", code="subscription.not_found"
+        ) from None
+    row = Subscription.objects.select_related("user").filter(pk=pk).first()
+    if row is None or not visible_tickets(actor).filter(pk=row.ticket_id).exists():
+        raise NotFound(f"no subscription {pk}", code="subscription.not_found")
+    return row
+
+
+def directory_categories(
+    actor: Actor, *, group_id: int | None = None, group_name: str | None = None
+) -> QuerySet[TicketCategory]:
+    """The active categories of the groups the actor may file tickets into, by name;
+    optionally of one group, by id or by name."""
+    from helpline.core.selectors import group_directory
+
+    qs = TicketCategory.objects.filter(active=True, group__in=group_directory(actor))
+    if group_id is not None:
+        qs = qs.filter(group_id=group_id)
+    if group_name is not None:
+        qs = qs.filter(group__name=group_name)
+    return qs.select_related("group").order_by("name", "id")
+
+
+def get_directory_category(actor: Actor, category_id: Any) -> TicketCategory:
+    try:
+        pk = int(category_id)
+    except (TypeError, ValueError):
+        raise NotFound(f"no category {category_id!r}", code="category.not_found") from None
+    row = directory_categories(actor).filter(pk=pk).first()
+    if row is None:
+        raise NotFound(f"no category {pk}", code="category.not_found")
+    return row
+
+
+def visible_attachments(actor: Actor) -> QuerySet[Attachment]:
+    """The attachments of the articles the actor may see (Flicket's "uploads"), by id:
+    articles of readable tickets, internal ones only for admins and agents (who see them on
+    every ticket they may read, ``permissions.can_see_internal``)."""
+    profile = permissions.ticket_access(actor)
+    articles = Article.objects.filter(
+        ticket_id__in=visible_tickets(actor, profile=profile).values("pk")
+    )
+    if not (profile.admin or profile.agent):
+        articles = articles.filter(internal=False)
+    return Attachment.objects.filter(
+        object_type="Article", object_id__in=articles.values("pk")
+    ).order_by("id")
+
+
+def get_visible_attachment(actor: Actor, attachment_id: Any) -> Attachment:
+    try:
+        pk = int(attachment_id)
+    except (TypeError, ValueError):
+        raise NotFound(f"no upload {attachment_id!r}", code="attachment.not_found") from None
+    row = visible_attachments(actor).filter(pk=pk).first()
+    if row is None:
+        raise NotFound(f"no upload {pk}", code="attachment.not_found")
+    return row
+
+
+def attachment_articles(attachments: Iterable[Attachment]) -> dict[int, Article]:
+    """The articles that already-scoped article attachments hang on, by article id."""
+    return Article.objects.in_bulk([a.object_id for a in attachments])
+
+
+def get_history_entry(actor: Actor, entry_id: Any) -> HistoryEntry:
+    """One history line of a ticket the actor may read, else ``NotFound``."""
+    try:
+        pk = int(entry_id)
+    except (TypeError, ValueError):
+        raise NotFound(f"no history line {entry_id!r}", code="history.not_found") from None
+    entry = HistoryEntry.objects.filter(pk=pk, object_type="Ticket").first()
+    if entry is None or not visible_tickets(actor).filter(pk=entry.object_id).exists():
+        raise NotFound(f"no history line {pk}", code="history.not_found")
+    return entry

@@ -181,3 +181,51 @@ def authenticate(
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         AccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user, frozenset(token.permissions or [])
+
+
+SESSION_LIFETIME = timedelta(hours=1)  # Flicket's tokens expire after an hour
+
+
+@transaction.atomic
+def create_session_token(
+    actor: Actor, *, label: str, lifetime: timedelta = SESSION_LIFETIME
+) -> IssuedToken:
+    """An expiring session token (kind ``session``) for the actor's own user, as Flicket's
+    ``POST /tokens`` hands out after checking the password: it acts as its user in full
+    (no permission list narrows it) until it expires or is revoked. Only a user who signed
+    in with a password (not a token) gets one."""
+    if actor.user is None or actor.kind != "user":
+        raise PermissionDenied(
+            "a session token is issued to a user who signed in", code="token.no_user"
+        )
+    plaintext = secrets.token_urlsafe(TOKEN_BYTES)
+    token = AccessToken.objects.create(
+        user=actor.user,
+        label=label[: AccessToken._meta.get_field("label").max_length],
+        kind=AccessToken.Kind.SESSION,
+        token_hash=hash_token(plaintext),
+        prefix=plaintext[:PREFIX_LENGTH],
+        permissions=[],
+        expires_at=clock.now() + lifetime,
+    )
+    return IssuedToken(token=token, plaintext=plaintext)
+
+
+def authenticate_session(plaintext: str, *, via: str) -> Actor:
+    """The user behind a session token, as a full user actor; ``NotAuthenticated`` for an
+    unknown, expired or revoked token or a disabled user (``authenticate``)."""
+    user, _ = authenticate(plaintext, kind=AccessToken.Kind.SESSION)
+    return Actor.for_user(user, via=via)
+
+
+@transaction.atomic
+def revoke_session_token(actor: Actor, plaintext: str) -> None:
+    """End the actor's session token (Flicket's ``DELETE /tokens``); it no longer
+    authenticates. Someone else's token, or no token, is ``NotFound``."""
+    if actor.user is None:
+        raise NotFound("no such token", code="token.not_found")
+    deleted, _ = AccessToken.objects.filter(
+        token_hash=hash_token(plaintext), kind=AccessToken.Kind.SESSION, user=actor.user
+    ).delete()
+    if not deleted:
+        raise NotFound("no such token", code="token.not_found")

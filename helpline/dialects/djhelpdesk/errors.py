@@ -21,6 +21,12 @@ DJHELPDESK_ERRORS = ErrorTable(
         "auth.credentials_invalid": (403, "Invalid username or password"),
         "permission.missing": (403, "Permission denied: {message}"),
         "user.not_found": (404, "Invalid username provided"),
+        "ticket.not_found": (404, "Invalid ticket ID"),
+        "ticket.create_forbidden": (403, "Permission denied: {message}"),
+        "ticket.delete_forbidden": (403, "Permission denied: {message}"),
+        "ticket.change_forbidden": (403, "Permission denied: {message}"),
+        "ticket.group_unknown": (404, "Invalid queue ID"),
+        "ticket.owner_unknown": (404, "Invalid user ID for assigned_to"),
     },
     classes={
         NotFound: 404,
@@ -30,6 +36,7 @@ DJHELPDESK_ERRORS = ErrorTable(
         Conflict: 400,
         DomainError: 400,
     },
+    own_prefix="djhelpdesk.",
     bad_method_text=(
         "Invalid request method {method}: the django-helpdesk API accepts {allowed} only"
     ),

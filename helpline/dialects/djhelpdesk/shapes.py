@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from django.http import HttpResponse
 
 from helpline.core.models import Group, User
+from helpline.tickets.models import Ticket
 
 PLAIN = "text/plain; charset=utf-8"
 JSON = "text/json; charset=utf-8"
@@ -30,3 +31,13 @@ def queues(groups: Iterable[Group]) -> HttpResponse:
 def user_id(user: User) -> HttpResponse:
     """``find_user``: the id alone, as text."""
     return plain(200, str(user.pk))
+
+
+def ok() -> HttpResponse:
+    """The plain 200 of a call that only changes something (django-helpdesk answered "OK")."""
+    return plain(200, "OK")
+
+
+def ticket_id(ticket: Ticket) -> HttpResponse:
+    """``create_ticket``: the new ticket's id alone, as text."""
+    return plain(200, str(ticket.pk))

@@ -17,3 +17,16 @@ STAFF_PERMISSION = permissions.TICKET_AGENT
 # the documentation's own sample request).
 LOGIN_FIELDS = ("user", "username")
 PASSWORD_FIELD = "password"  # noqa: S105 (a field name)
+
+# django-helpdesk's priorities run 1 (high) to 5 (low), 3 when none is given; Helpline's
+# ranks run the other way (1 = least urgent), so priority p is rank 6 - p.
+PRIORITIES = range(1, 6)
+DEFAULT_PRIORITY = 3
+
+
+def rank_of_priority(priority: int) -> int:
+    return 6 - priority
+
+
+TITLE_MAX = 100  # django-helpdesk's Ticket.title is a CharField(max_length=100)
+PUBLIC_FLAGS = {"y": True, "n": False}  # add_followup's ``public``; "n" when absent

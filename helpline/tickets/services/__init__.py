@@ -9,7 +9,7 @@ from helpline.tickets.services.assignment import (
     release_ticket,
     remove_assignee,
 )
-from helpline.tickets.services.categories import ensure_default_category
+from helpline.tickets.services.categories import create_category, ensure_default_category
 from helpline.tickets.services.create import create_ticket
 from helpline.tickets.services.delete import delete_ticket
 from helpline.tickets.services.lifecycle import (
@@ -29,6 +29,7 @@ __all__ = [
     "assign_ticket",
     "claim_ticket",
     "close_ticket",
+    "create_category",
     "create_ticket",
     "delete_ticket",
     "ensure_default_category",

@@ -46,11 +46,21 @@ def snapshot() -> dict[str, list[dict]]:
 def test_url_names_are_the_method_names():
     assert reverse("dialect-djhelpdesk:list_queues") == "/helpdesk/api/list_queues/"
     assert reverse("dialect-djhelpdesk:find_user") == "/helpdesk/api/find_user/"
-    assert sorted(views.CALLS) == ["find_user", "list_queues"]
+    assert reverse("dialect-djhelpdesk:hold_ticket") == "/helpdesk/api/hold_ticket/"
+    assert sorted(views.CALLS) == [
+        "add_followup",
+        "create_ticket",
+        "delete_ticket",
+        "find_user",
+        "hold_ticket",
+        "list_queues",
+        "resolve",
+        "unhold_ticket",
+    ]
 
 
 @pytest.mark.parametrize("method", ["get", "put", "patch", "delete", "head", "options"])
-@pytest.mark.parametrize("call", ["list_queues", "find_user", "no_such_call"])
+@pytest.mark.parametrize("call", [*views.CALLS, "no_such_call"])
 def test_anything_but_post_is_405_with_allow_post(api, agent, method, call):
     answer = getattr(api, method)(f"/helpdesk/api/{call}/")
     assert answer.status_code == 405
@@ -82,7 +92,7 @@ def test_a_wrong_password_is_403_counts_a_failed_login_and_writes_nothing_else(a
         (["Agent"], False, "Invalid username or password"),
     ],
 )
-@pytest.mark.parametrize("call", ["list_queues", "find_user"])
+@pytest.mark.parametrize("call", list(views.CALLS))
 def test_non_agents_and_disabled_users_are_403_and_nothing_is_written(
     api, roles, active, text, call
 ):
@@ -102,12 +112,13 @@ def test_non_agents_and_disabled_users_are_403_and_nothing_is_written(
 
 
 def test_an_unknown_method_is_404_after_the_credentials(api, agent):
-    answer = api.post("/helpdesk/api/hold_ticket/", {"user": "susan", "password": PASSWORD})
+    answer = api.post("/helpdesk/api/close_ticket/", {"user": "susan", "password": PASSWORD})
     assert answer.status_code == 404
     assert answer.content.decode() == (
-        "Unknown method 'hold_ticket'; this API has: find_user, list_queues"
+        "Unknown method 'close_ticket'; this API has: add_followup, create_ticket, "
+        "delete_ticket, find_user, hold_ticket, list_queues, resolve, unhold_ticket"
     )
-    refused = api.post("/helpdesk/api/hold_ticket/", {"user": "susan", "password": "nope"})
+    refused = api.post("/helpdesk/api/close_ticket/", {"user": "susan", "password": "nope"})
     assert (refused.status_code, refused.content) == (403, b"Invalid username or password")
 
 
