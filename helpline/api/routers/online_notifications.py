@@ -19,6 +19,17 @@ from helpline.core.services import notifications as notification_services
 router = Router(tags=["online notifications"])
 
 
+@router.post(
+    "/online_notifications/mark_all_as_read",
+    response=Empty,
+    url_name="notification-mark-all-read",
+)
+def mark_all_as_read(request: ApiRequest) -> dict[str, Any]:
+    """Every notification of the caller seen (registered before ``/{id}``)."""
+    notification_services.mark_all_notifications_read(request.auth)
+    return {}
+
+
 @router.get(
     "/online_notifications",
     response=list[NotificationOut],
@@ -64,14 +75,4 @@ def update_notification(
 )
 def delete_notification(request: ApiRequest, notification_id: int) -> dict[str, Any]:
     notification_services.delete_notification(request.auth, notification_id)
-    return {}
-
-
-@router.post(
-    "/online_notifications/mark_all_as_read",
-    response=Empty,
-    url_name="notification-mark-all-read",
-)
-def mark_all_as_read(request: ApiRequest) -> dict[str, Any]:
-    notification_services.mark_all_notifications_read(request.auth)
     return {}

@@ -415,7 +415,7 @@ def test_pagination_pages_through_tickets(as_agent, customer, support):
         made[::-1][4:5],
         [],
     ]
-    status, found = as_agent.get("/tickets/search?query=&limit=2&page=2")
+    _status, found = as_agent.get("/tickets/search?query=&limit=2&page=2")
     assert [t["id"] for t in found] == made[::-1][2:4]
 
 
