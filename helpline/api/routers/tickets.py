@@ -143,6 +143,7 @@ def create_ticket(request: ApiRequest, payload: TicketCreateIn) -> Status[dict[s
         owner=payload.owner_id,
         note=payload.note or "",
         pending_time=payload.pending_time,
+        custom_field=payload.custom_field,
         attributes=payload.attributes,
         **article,
     )

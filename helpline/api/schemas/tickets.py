@@ -115,6 +115,7 @@ class _TicketFields(Schema):
     owner_id: Id | None = None
     organization_id: Id | None = None
     note: str | None = Field(None, max_length=TEXT)
+    custom_field: str | None = Field(None, max_length=TEXT)
     pending_time: Timestamp | None = None
     attributes: dict[str, Any] | None = None
     article: ArticleFields | None = None

@@ -424,3 +424,33 @@ def test_tag_rows_go_with_the_ticket(as_admin, customer, support):
     as_admin.post("/tags/add", {"object": "Ticket", "o_id": ticket.pk, "item": "gone"})
     assert as_admin.delete(f"/tickets/{ticket.pk}")[0] == 200
     assert Tagging.objects.count() == 0
+
+
+def test_update_pending_time_custom_field_and_bad_values(as_agent, customer, support):
+    ticket = TicketFactory(group=support, customer=customer, description="x")
+    status, updated = as_agent.put(
+        f"/tickets/{ticket.pk}",
+        {"state": "pending reminder", "pending_time": "2030-01-02T03:04:05Z", "custom_field": "c"},
+    )
+    assert status == 200, updated
+    assert updated["pending_time"] == "2030-01-02T03:04:05.000Z"
+    ticket.refresh_from_db()
+    assert ticket.custom_field == "c"
+    before = sorted(Ticket.objects.values_list("pk", "title", "state_id", "updated_at"))
+    for body, code, field in [
+        ({"title": ["x"]}, "request.invalid", "title"),
+        ({"state_id": 999999}, "ticket.state_unknown", "state_id"),
+        ({"owner_id": 999999}, None, "owner_id"),
+        ({"pending_time": "soon"}, "request.invalid", "pending_time"),
+        ({"title": "x" * 1_000_001}, "request.invalid", "title"),
+        ({"article": {"body": "x", "attachments": [{"filename": "a", "data": "@@"}]},
+          "title": "changed"}, "attachment.bad_base64", "article.attachments.0.data"),
+    ]:  # fmt: skip
+        status, got = as_agent.put(f"/tickets/{ticket.pk}", body)
+        assert status == 422, (body, got)
+        assert set(got) >= ERROR_KEYS
+        if code:
+            assert got["code"] == code
+        assert got["field"] == field
+    assert sorted(Ticket.objects.values_list("pk", "title", "state_id", "updated_at")) == before
+    assert Article.objects.filter(ticket=ticket).count() == 1
