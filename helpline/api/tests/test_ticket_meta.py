@@ -234,3 +234,38 @@ def test_tags(as_agent, as_customer, as_admin, customer, support):
     assert as_agent.get("/tag_list")[0] == 403
     assert as_agent.get("/tags?object=Ticket&o_id=999999")[0] == 404
     assert as_agent.post("/tags/add", {"object": "Ticket", "o_id": "x", "item": "a"})[0] == 422
+
+
+def test_a_customers_new_ticket_notifies_the_groups_agent(as_customer, as_agent, agent, support):
+    status, created = as_customer.post(
+        "/tickets", {"title": "Broken", "group_id": support.pk, "article": {"body": "It broke"}}
+    )
+    assert status == 200, created
+    status, listed = as_agent.get("/online_notifications")
+    assert status == 200
+    assert [(n["o_id"], n["object_lookup_id"], n["type_lookup_id"], n["seen"]) for n in listed] == [
+        (created["id"], OBJECT_LOOKUP_IDS["Ticket"], TYPE_LOOKUP_IDS["create"], False)
+    ]
+    assert as_customer.get("/online_notifications") == (200, [])
+
+
+def test_openapi_lists_the_ticket_endpoints(anonymous):
+    status, schema = anonymous.get("/openapi.json")
+    assert status == 200
+    assert {
+        "/api/v1/tickets", "/api/v1/tickets/search", "/api/v1/tickets/{ticket_id}",
+        "/api/v1/ticket_articles", "/api/v1/ticket_articles/{article_id}",
+        "/api/v1/ticket_articles/by_ticket/{ticket_id}",
+        "/api/v1/ticket_attachment/{ticket_id}/{article_id}/{attachment_id}",
+        "/api/v1/ticket_states", "/api/v1/ticket_states/{state_id}", "/api/v1/ticket_priorities",
+        "/api/v1/ticket_priorities/{priority_id}", "/api/v1/online_notifications",
+        "/api/v1/online_notifications/{notification_id}",
+        "/api/v1/online_notifications/mark_all_as_read", "/api/v1/object_manager_attributes",
+        "/api/v1/object_manager_attributes/{attribute_id}",
+        "/api/v1/object_manager_attributes_execute_migrations",
+        "/api/v1/object_manager_attributes_discard_changes", "/api/v1/tags", "/api/v1/tags/add",
+        "/api/v1/tags/remove", "/api/v1/tag_search", "/api/v1/tag_list",
+    } <= set(schema["paths"])  # fmt: skip
+    article = schema["components"]["schemas"]["ArticleOut"]["properties"]
+    assert "from" in article
+    assert "mime-type" in schema["components"]["schemas"]["AttachmentIn"]["properties"]
