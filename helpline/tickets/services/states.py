@@ -133,6 +133,8 @@ def create_state(actor: Actor, **fields: Any) -> TicketState:
 
 
 def update_state(actor: Actor, state_id: int, **changes: Any) -> TicketState:
+    """Change the fields given; a name stays unique in any case, a state never moves on to
+    itself."""
     perms.require(actor, perms.ADMIN_OBJECT)
     with transaction.atomic():
         state = TicketState.objects.select_for_update().filter(pk=state_id).first()
@@ -202,6 +204,7 @@ def _apply_priority(priority: TicketPriority, changes: dict[str, Any]) -> None:
 
 
 def update_priority(actor: Actor, priority_id: int, **changes: Any) -> TicketPriority:
+    """Change the fields given; the rank (order) stays, a name stays unique in any case."""
     perms.require(actor, perms.ADMIN_OBJECT)
     with transaction.atomic():
         priority = TicketPriority.objects.select_for_update().filter(pk=priority_id).first()
