@@ -15,7 +15,18 @@ from helpline import __version__
 from helpline.api import errors
 from helpline.api.auth import AUTH
 from helpline.api.rendering import Renderer
-from helpline.api.routers import groups, organizations, roles, tokens, users
+from helpline.api.routers import (
+    groups,
+    object_attributes,
+    online_notifications,
+    organizations,
+    roles,
+    tags,
+    ticket_meta,
+    tickets,
+    tokens,
+    users,
+)
 
 api = NinjaAPI(
     title="Helpline API",
@@ -37,6 +48,11 @@ api.add_router("", organizations.router)
 api.add_router("", groups.router)
 api.add_router("", roles.router)
 api.add_router("", tokens.router)
+api.add_router("", tickets.router)
+api.add_router("", ticket_meta.router)
+api.add_router("", online_notifications.router)
+api.add_router("", object_attributes.router)
+api.add_router("", tags.router)
 
 
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:

@@ -7,6 +7,7 @@ ticket indexes that end in ``id`` (see ``Ticket.Meta.indexes``).
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -25,11 +26,12 @@ from helpline.core.models import (
     Tagging,
     User,
 )
+from helpline.core.selectors import AttachmentDownload, get_attachment_download
 from helpline.core.services import attachments as attachment_service
 from helpline.core.services import history
 from helpline.lib import clock
 from helpline.lib.actor import Actor
-from helpline.lib.errors import Invalid, NotFound
+from helpline.lib.errors import Invalid, NotAuthenticated, NotFound
 from helpline.projects.models import Project
 from helpline.tickets import permissions
 from helpline.tickets.models import (
@@ -519,3 +521,96 @@ def get_history_entry(actor: Actor, entry_id: Any) -> HistoryEntry:
     if entry is None or not visible_tickets(actor).filter(pk=entry.object_id).exists():
         raise NotFound(f"no history line {pk}", code="history.not_found")
     return entry
+
+
+SEARCH_FIELDS = {
+    "state": "state__name__iexact",
+    "priority": "priority__name__iexact",
+    "group": "group__name__iexact",
+    "number": "number",
+}
+
+
+def search_tickets(actor: Actor, query: str, *, limit: int, offset: int = 0) -> list[Ticket]:
+    """Interim ticket search (replaced by the full-text search when that lands): the actor's
+    visible tickets whose title, number or a visible article's body contains every word
+    (any case); ``state:open``, ``priority:"2 normal"``, ``group:Support`` and ``number:…``
+    narrow by exact value. Newest first; an empty query lists the visible tickets."""
+    profile = permissions.ticket_access(actor)
+    qs = visible_tickets(actor, profile=profile)
+    for word in _search_words(query):
+        field, _, value = word.partition(":")
+        if value and field.lower() in SEARCH_FIELDS:
+            qs = qs.filter(**{SEARCH_FIELDS[field.lower()]: value})
+            continue
+        articles = Article.objects.filter(body__icontains=word)
+        if not (profile.admin or profile.agent):  # agents see internal articles they may read
+            articles = articles.filter(internal=False)
+        qs = qs.filter(
+            Q(title__icontains=word)
+            | Q(number__icontains=word)
+            | Q(pk__in=articles.values("ticket_id"))
+        )
+    ids = list(qs.order_by("-id").values_list("pk", flat=True)[offset : offset + limit])
+    rows = {t.pk: t for t in Ticket.objects.filter(pk__in=ids).select_related(*LIST_RELATED)}
+    return [rows[pk] for pk in ids if pk in rows]
+
+
+def _search_words(query: str) -> list[str]:
+    """Words of a query; ``field:"two words"`` stays one word."""
+    try:
+        return [w for w in shlex.split(query or "") if w.strip()][:20]
+    except ValueError:
+        return [w for w in (query or "").split() if w.strip()][:20]
+
+
+def get_article_attachment_download(
+    actor: Actor, ticket_id: Any, article_id: Any, attachment_id: Any
+) -> AttachmentDownload:
+    """The inert download (``core.selectors.AttachmentDownload``) of an attachment of an
+    article of a ticket, all three as the path names them; anything that does not match or
+    may not be seen is "not found"."""
+    article = get_article(actor, article_id)
+    try:
+        pk = int(attachment_id)
+    except (TypeError, ValueError):
+        raise NotFound(f"no attachment {attachment_id!r}", code="attachment.not_found") from None
+    if (
+        str(article.ticket_id) != str(ticket_id)
+        or not Attachment.objects.filter(
+            pk=pk, object_type="Article", object_id=article.pk
+        ).exists()
+    ):
+        raise NotFound(f"no attachment {pk}", code="attachment.not_found")
+    return get_attachment_download(actor, pk)
+
+
+def _signed_in(actor: Actor) -> None:
+    if actor.user_id is None and not actor.is_system:
+        raise NotAuthenticated("sign in to read this", code="auth.required")
+
+
+def list_states(actor: Actor) -> QuerySet[TicketState]:
+    """Every state (Zammad: admin.object, ticket.agent and ticket.customer read them all)."""
+    _signed_in(actor)
+    return TicketState.objects.order_by("id")
+
+
+def get_state(actor: Actor, state_id: int) -> TicketState:
+    found = list_states(actor).filter(pk=state_id).first()
+    if found is None:
+        raise NotFound(f"no ticket state {state_id}", code="ticket_state.not_found")
+    return found
+
+
+def list_priorities(actor: Actor) -> QuerySet[TicketPriority]:
+    """Every priority, by rank."""
+    _signed_in(actor)
+    return TicketPriority.objects.order_by("rank", "id")
+
+
+def get_priority(actor: Actor, priority_id: int) -> TicketPriority:
+    found = list_priorities(actor).filter(pk=priority_id).first()
+    if found is None:
+        raise NotFound(f"no ticket priority {priority_id}", code="ticket_priority.not_found")
+    return found

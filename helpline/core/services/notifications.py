@@ -95,3 +95,15 @@ def mark_all_notifications_read(actor: Actor) -> int:
 def delete_notification(actor: Actor, notification_id: int) -> None:
     """Delete one of the actor's notifications."""
     _own(actor, notification_id).delete()
+
+
+# Zammad's type lookup ids of online notifications (its TypeLookup table), fixed here so that
+# the API's ``type_lookup_id`` means the same on every installation.
+TYPE_LOOKUP_IDS = {
+    "create": 1,
+    "update": 2,
+    "reminder_reached": 3,
+    "escalation": 4,
+    "escalation_warning": 5,
+    "mention": 6,
+}

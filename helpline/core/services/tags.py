@@ -14,6 +14,7 @@ Rules:
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 
 from helpline.core import permissions as perms
 from helpline.core.events import TagsChanged
@@ -145,3 +146,21 @@ def copy_taggings(actor: Actor, object_type: str, source_id: int, target_id: int
         )
         added.append(tagging.tag.name)
     return added
+
+
+def search_tag_items(actor: Actor, term: str = "", *, limit: int = 10) -> list[tuple[int, str]]:
+    """``(id, name)`` of the tags containing ``term`` (any case), by name (Zammad's
+    ``tag_search``); agents and tag admins."""
+    perms.require(actor, perms.ADMIN_TAG, perms.TICKET_AGENT)
+    qs = Tag.objects.all()
+    if term.strip():
+        qs = qs.filter(name__icontains=term.strip())
+    return list(qs.order_by("name").values_list("pk", "name")[: max(1, min(limit, 500))])
+
+
+def tag_counts(actor: Actor) -> list[tuple[int, str, int]]:
+    """``(id, name, how many objects carry it)`` of every tag, by name (Zammad's
+    ``tag_list``); tag admins only."""
+    perms.require(actor, perms.ADMIN_TAG)
+    rows = Tag.objects.annotate(count=Count("taggings")).order_by("name")
+    return [(t.pk, t.name, t.count) for t in rows]

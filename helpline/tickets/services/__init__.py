@@ -20,8 +20,16 @@ from helpline.tickets.services.lifecycle import (
     unhold_ticket,
 )
 from helpline.tickets.services.merge import merge_ticket
+from helpline.tickets.services.states import (
+    create_priority,
+    create_state,
+    delete_priority,
+    delete_state,
+    update_priority,
+    update_state,
+)
 from helpline.tickets.services.subscriptions import follow_ticket, unfollow_ticket
-from helpline.tickets.services.update import update_ticket
+from helpline.tickets.services.update import update_ticket, update_ticket_with_article
 
 __all__ = [
     "add_article",
@@ -30,7 +38,11 @@ __all__ = [
     "claim_ticket",
     "close_ticket",
     "create_category",
+    "create_priority",
+    "create_state",
     "create_ticket",
+    "delete_priority",
+    "delete_state",
     "delete_ticket",
     "ensure_default_category",
     "follow_ticket",
@@ -42,5 +54,8 @@ __all__ = [
     "resolve_ticket",
     "unfollow_ticket",
     "unhold_ticket",
+    "update_priority",
+    "update_state",
     "update_ticket",
+    "update_ticket_with_article",
 ]

@@ -26,6 +26,7 @@ from helpline.tickets.models import (
     TicketStateType,
 )
 from helpline.tickets.services import _common as common
+from helpline.tickets.services.articles import add_article
 
 # canonical name -> the keys a caller may use for it (Zammad accepts names and ids).
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -406,3 +407,21 @@ def _apply_placement(
     ticket.category = placement.category
     ticket.project = project
     ticket.release = release
+
+
+def update_ticket_with_article(
+    actor: Actor,
+    ticket_id: int,
+    changes: Mapping[str, Any],
+    article: Mapping[str, Any] | None = None,
+) -> Ticket:
+    """Zammad's ``PUT /tickets/{id}`` with an ``article``: change the fields and add the
+    article in one transaction, so a refused article leaves the fields as they were (and a
+    refused change adds no article). ``article`` takes ``add_article``'s keyword arguments."""
+    with transaction.atomic():
+        ticket = update_ticket(actor, ticket_id, changes) if changes else None
+        if article is not None:
+            add_article(actor, ticket_id, **article)
+        if ticket is None or article is not None:
+            ticket = selectors.get_ticket(actor, ticket_id)
+    return ticket
