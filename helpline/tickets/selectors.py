@@ -532,26 +532,21 @@ SEARCH_FIELDS = {
 
 
 def search_tickets(actor: Actor, query: str, *, limit: int, offset: int = 0) -> list[Ticket]:
-    """Interim ticket search (replaced by the full-text search when that lands): the actor's
-    visible tickets whose title, number or a visible article's body contains every word
-    (any case); ``state:open``, ``priority:"2 normal"``, ``group:Support`` and ``number:…``
-    narrow by exact value. Newest first; an empty query lists the visible tickets."""
+    """The actor's visible tickets matching ``query`` in the search language (free words,
+    "phrases", ``field:value``, AND/OR/NOT; see ``helpline.search.query``), best match first,
+    then newest. The permission scope is part of the search query itself. An empty query
+    lists the visible tickets, newest first."""
+    from helpline.search.selectors import search_tickets as full_text
+
     profile = permissions.ticket_access(actor)
     qs = visible_tickets(actor, profile=profile)
-    for word in _search_words(query):
-        field, _, value = word.partition(":")
-        if value and field.lower() in SEARCH_FIELDS:
-            qs = qs.filter(**{SEARCH_FIELDS[field.lower()]: value})
-            continue
-        articles = Article.objects.filter(body__icontains=word)
-        if not (profile.admin or profile.agent):  # agents see internal articles they may read
-            articles = articles.filter(internal=False)
-        qs = qs.filter(
-            Q(title__icontains=word)
-            | Q(number__icontains=word)
-            | Q(pk__in=articles.values("ticket_id"))
+    if not (query or "").strip():
+        ids = list(qs.order_by("-id").values_list("pk", flat=True)[offset : offset + limit])
+    else:
+        found, _total = full_text(
+            qs, query, limit=limit, offset=offset, include_internal=profile.admin or profile.agent
         )
-    ids = list(qs.order_by("-id").values_list("pk", flat=True)[offset : offset + limit])
+        ids = [ticket.pk for ticket in found]
     rows = {t.pk: t for t in Ticket.objects.filter(pk__in=ids).select_related(*LIST_RELATED)}
     return [rows[pk] for pk in ids if pk in rows]
 
