@@ -46,3 +46,12 @@ def admin_user(db):
     from helpline.testing.factories import UserFactory
 
     return UserFactory(login="admin1", roles=["Admin"])
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A page request in French activates French for the thread; never let it leak."""
+    yield
+    from django.utils import translation
+
+    translation.activate("en")
