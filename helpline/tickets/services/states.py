@@ -3,7 +3,8 @@
 Administrators with ``admin.object`` create, change and delete them. Behaviour hangs on the
 state type, never the name. One state at most is ``default_create`` and one
 ``default_follow_up``, one priority ``default_create``: setting the flag on one clears it on
-the others, as Zammad does. A state or priority a ticket, another state (``next_state``) or an
+the others, as Zammad does; the default state of new tickets and the default priority stay
+active. A state or priority a ticket, another state (``next_state``) or an
 SLA still refers to cannot be deleted (``Conflict``); deactivate it instead.
 """
 
@@ -115,6 +116,18 @@ def _single_defaults(model: Any, row: Any, keys: tuple[str, ...]) -> None:
             model.objects.filter(**{key: True}).exclude(pk=row.pk).update(**{key: False})
 
 
+def _default_stays_active(row: Any, what: str) -> None:
+    """The state new tickets get, and the default priority, cannot be switched off."""
+    if row.default_create and not row.active:
+        if what == "state":
+            raise Conflict(
+                "the state of new tickets stays active", code="state.default_active", field="active"
+            )
+        raise Conflict(
+            "the default priority stays active", code="priority.default_active", field="active"
+        )
+
+
 def create_state(actor: Actor, **fields: Any) -> TicketState:
     """A new state; ``name`` and ``state_type_id`` are required."""
     perms.require(actor, perms.ADMIN_OBJECT)
@@ -127,6 +140,7 @@ def create_state(actor: Actor, **fields: Any) -> TicketState:
         if "name" not in fields:
             raise Invalid("a name is required", code="name.required", field="name")
         _apply_state(state, dict(fields))
+        _default_stays_active(state, "state")
         state.save()
         _single_defaults(TicketState, state, ("default_create", "default_follow_up"))
     return state
@@ -141,6 +155,7 @@ def update_state(actor: Actor, state_id: int, **changes: Any) -> TicketState:
         if state is None:
             raise NotFound(f"no ticket state {state_id}", code="ticket_state.not_found")
         _apply_state(state, dict(changes))
+        _default_stays_active(state, "state")
         state.updated_by = actor.user
         state.save()
         _single_defaults(TicketState, state, ("default_create", "default_follow_up"))
@@ -177,6 +192,7 @@ def create_priority(actor: Actor, **fields: Any) -> TicketPriority:
             updated_by=actor.user,
         )
         _apply_priority(priority, {k: v for k, v in fields.items() if k != "name"})
+        _default_stays_active(priority, "priority")
         priority.save()
         _single_defaults(TicketPriority, priority, ("default_create",))
     return priority
@@ -211,6 +227,7 @@ def update_priority(actor: Actor, priority_id: int, **changes: Any) -> TicketPri
         if priority is None:
             raise NotFound(f"no ticket priority {priority_id}", code="ticket_priority.not_found")
         _apply_priority(priority, dict(changes))
+        _default_stays_active(priority, "priority")
         priority.updated_by = actor.user
         priority.save()
         _single_defaults(TicketPriority, priority, ("default_create",))

@@ -1,5 +1,5 @@
-"""Administration of categories, states and priorities: the pages and the catalog
-services behind them (permissions, unique names, defaults that stay active)."""
+"""Administration of categories, states and priorities: the pages and the category and
+state services behind them (permissions, unique names, defaults that stay active)."""
 
 import pytest
 
@@ -7,7 +7,7 @@ from helpline.lib.actor import Actor
 from helpline.lib.errors import Conflict, PermissionDenied
 from helpline.testing.factories import GroupFactory, UserFactory
 from helpline.tickets.models import TicketCategory, TicketPriority, TicketState
-from helpline.tickets.services import catalog, ensure_default_category
+from helpline.tickets.services import categories, ensure_default_category, states
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def test_categories_are_added_renamed_and_disabled(admin_client):
     response = admin_client.post(
         "/admin/categories/", {"group": group.pk, "name": "remote ACCESS"}, follow=True
     )
-    assert messages_of(response) == ["Network already has a category remote ACCESS"]
+    assert messages_of(response) == ["This group already has a category of that name."]
     general = ensure_default_category(group)
     response = admin_client.post(
         "/admin/categories/", {"id": general.pk, "name": "General"}, follow=True
@@ -79,16 +79,43 @@ def test_the_pages_need_their_permissions(client):
     assert not TicketPriority.objects.filter(name="X").exists()
 
 
-def test_catalog_services_refuse_without_permission_and_keep_rows():
+def test_the_services_refuse_without_permission_and_keep_rows():
     agent = Actor.for_user(UserFactory(login="alice", roles=["Agent"]))
     with pytest.raises(PermissionDenied) as denied:
-        catalog.create_priority(agent, name="urgent")
+        states.create_priority(agent, name="urgent")
     assert denied.value.code == "permission.missing"
     state = TicketState.objects.get(name="open")
     with pytest.raises(PermissionDenied):
-        catalog.update_state(agent, state.pk, name="working")
+        states.update_state(agent, state.pk, name="working")
+    general = ensure_default_category(GroupFactory(name="Desk"))
+    with pytest.raises(PermissionDenied):
+        categories.update_category(agent, general.pk, name="Other")
     state.refresh_from_db()
-    assert state.name == "open"
+    general.refresh_from_db()
+    assert (state.name, general.name) == ("open", "General")
+    assert not TicketPriority.objects.filter(name="urgent").exists()
+
+
+def test_defaults_stay_active_and_names_stay_unique():
+    system = Actor.system()
+    new = TicketState.objects.get(default_create=True)
+    with pytest.raises(Conflict) as kept:
+        states.update_state(system, new.pk, active=False, name="fresh")
+    assert (kept.value.code, kept.value.field) == ("state.default_active", "active")
+    new.refresh_from_db()
+    assert (new.name, new.active) == ("new", True)
+    normal = TicketPriority.objects.get(default_create=True)
+    with pytest.raises(Conflict) as kept:
+        states.update_priority(system, normal.pk, active=False)
+    assert kept.value.code == "priority.default_active"
+    other = TicketPriority.objects.exclude(pk=normal.pk).first()
+    states.update_priority(system, other.pk, active=False)
+    assert TicketPriority.objects.get(pk=other.pk).active is False
+    group = GroupFactory(name="Desk")
+    vpn = categories.create_category(system, group=group.pk, name="VPN", note="remote")
+    assert (vpn.note, vpn.group_id) == ("remote", group.pk)
+    wifi = categories.create_category(system, group=group.pk, name="Wifi")
     with pytest.raises(Conflict) as taken:
-        catalog.update_state(Actor.system(), state.pk, name="CLOSED")
-    assert (taken.value.code, taken.value.field) == ("state.name_taken", "name")
+        categories.update_category(system, wifi.pk, name="vpn")
+    assert (taken.value.code, taken.value.field) == ("category.name_taken", "name")
+    assert TicketCategory.objects.get(pk=wifi.pk).name == "Wifi"
