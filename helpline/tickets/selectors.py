@@ -36,6 +36,8 @@ from helpline.projects.models import Project
 from helpline.tickets import permissions
 from helpline.tickets.models import (
     Article,
+    Calendar,
+    Sla,
     Subscription,
     Ticket,
     TicketCategory,
@@ -393,6 +395,37 @@ def admin_priorities(actor: Actor) -> QuerySet[TicketPriority]:
 def admin_group_choices(actor: Actor) -> QuerySet[Group]:
     perms.require(actor, perms.ADMIN_GROUP)
     return Group.objects.order_by("name")
+
+
+def admin_calendars(actor: Actor) -> QuerySet[Calendar]:
+    """Every business-hours calendar with how many SLAs use it (``admin.sla``)."""
+    perms.require(actor, perms.ADMIN_SLA)
+    return Calendar.objects.annotate(sla_count=Count("slas")).order_by("name", "id")
+
+
+def admin_slas(actor: Actor) -> QuerySet[Sla]:
+    """Every SLA with its calendar, in the order they are tried (``admin.sla``)."""
+    perms.require(actor, perms.ADMIN_SLA)
+    return Sla.objects.select_related("calendar").order_by("precedence", "name", "id")
+
+
+@dataclass(frozen=True)
+class SlaChoices:
+    """What an SLA's conditions may name: priorities (least urgent first), groups and
+    organizations, each as ``(id, name)`` pairs."""
+
+    priorities: list[tuple[int, str]]
+    groups: list[tuple[int, str]]
+    organizations: list[tuple[int, str]]
+
+
+def admin_sla_choices(actor: Actor) -> SlaChoices:
+    perms.require(actor, perms.ADMIN_SLA)
+    return SlaChoices(
+        priorities=list(TicketPriority.objects.order_by("rank").values_list("pk", "name")),
+        groups=list(Group.objects.order_by("name").values_list("pk", "name")),
+        organizations=list(Organization.objects.order_by("name").values_list("pk", "name")),
+    )
 
 
 def priority_by_rank(rank: int) -> TicketPriority:

@@ -580,6 +580,11 @@ def delete_sla(actor: Actor, sla_id: int) -> None:
     _enqueue_rebuild()
 
 
+def timezone_names() -> list[str]:
+    """The time zone names a calendar accepts, sorted (what a form offers)."""
+    return sorted(sla_rules._zones())
+
+
 def _calendar(calendar_id: int, *, lock: bool = False) -> Calendar:
     qs = Calendar.objects.select_for_update() if lock else Calendar.objects.all()
     calendar = qs.filter(pk=calendar_id).first()
@@ -816,6 +821,7 @@ __all__: list[str] = [
     "rebuild_escalations",
     "recompute_escalation",
     "subscribe_escalation",
+    "timezone_names",
     "update_calendar",
     "update_sla",
 ]
