@@ -1,6 +1,7 @@
-"""Administration pages: users (NodePoint 3.1) and the site settings (NodePoint 2.2,
-Flicket's config panel). Each view calls one core selector or service, which checks the
-permission (``admin.user``, ``admin.setting``); a refusal shows the 403 page."""
+"""Administration pages: users (NodePoint 3.1), groups, the site settings (NodePoint 2.2,
+Flicket's config panel) and custom fields (Zammad's object manager). Each view calls one
+core selector or service, which checks the permission (``admin.user``, ``admin.group``,
+``admin.setting``, ``admin.object``); a refusal shows the 403 page."""
 
 from __future__ import annotations
 
@@ -13,16 +14,18 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from helpline.core import selectors
 from helpline.core.pages import errors
-from helpline.core.services import accounts, groups, users
+from helpline.core.services import accounts, attributes, groups, users
 from helpline.core.services import settings as runtime
 from helpline.core.settings_registry import REGISTRY
 from helpline.lib.errors import DomainError, NotFound, PermissionDenied
-from helpline.lib.pages import StyledForm, actor_for
+from helpline.lib.pages import StyledForm, actor_for, safe_next, show_error
 
 PER_PAGE = 50
 
@@ -296,3 +299,293 @@ def group_edit(request: HttpRequest, group_id: int | None = None) -> HttpRespons
             messages.success(request, _("The group %(name)s is saved.") % {"name": group.name})
             return redirect("core:admin-groups")
     return render(request, "core/admin/group_form.html", {"form": form, "target": target})
+
+
+# --- custom fields: object attributes (Zammad's object manager, ``admin.object``)
+
+ATTRIBUTE_TYPES = (
+    ("input", gettext_lazy("Text")),
+    ("textarea", gettext_lazy("Text area")),
+    ("select", gettext_lazy("Selection")),
+    ("multiselect", gettext_lazy("Multiple selection")),
+    ("boolean", gettext_lazy("Yes or no")),
+    ("integer", gettext_lazy("Whole number")),
+    ("date", gettext_lazy("Date")),
+    ("datetime", gettext_lazy("Date and time")),
+    ("user_autocompletion", gettext_lazy("User")),
+    ("autocompletion_ajax_customer_organization", gettext_lazy("Organization")),
+)
+OBJECT_LABELS = (
+    ("Ticket", gettext_lazy("Ticket")),
+    ("User", gettext_lazy("User")),
+    ("Organization", gettext_lazy("Organization")),
+    ("Group", gettext_lazy("Group")),
+)
+# The parts of ``data_option`` the form edits; every other key is kept as it is.
+_FORM_OPTIONS = ("type", "options", "default", "maxlength", "min", "max", "null")
+_ATTRIBUTE_FIELDS = {
+    "data_option.options": "options",
+    "data_option.default": "default",
+    "data_option.maxlength": "maxlength",
+    "data_option.min": "min",
+    "data_option.max": "max",
+    "data_option.type": "input_type",
+    "data_option.null": "required",
+}
+
+
+class AttributeForm(StyledForm):
+    object = forms.ChoiceField(label=gettext_lazy("Object"), choices=OBJECT_LABELS)
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=60,
+        help_text=gettext_lazy(
+            "Lower-case letters, digits and underscores, starting with a letter; fixed once "
+            "the migrations have run."
+        ),
+    )
+    display = forms.CharField(label=gettext_lazy("Display name"), max_length=200)
+    data_type = forms.ChoiceField(label=gettext_lazy("Data type"), choices=ATTRIBUTE_TYPES)
+    input_type = forms.ChoiceField(
+        label=gettext_lazy("Kind of text"),
+        required=False,
+        choices=[
+            ("text", gettext_lazy("Text")),
+            ("email", gettext_lazy("Email address")),
+            ("url", gettext_lazy("Web address")),
+            ("tel", gettext_lazy("Phone number")),
+        ],
+        help_text=gettext_lazy("For text only."),
+    )
+    options = forms.CharField(
+        label=gettext_lazy("Options"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy(
+            "For selections: one option per line, written key: label (or only the key)."
+        ),
+    )
+    default = forms.CharField(
+        label=gettext_lazy("Default value"),
+        required=False,
+        max_length=500,
+        help_text=gettext_lazy(
+            "For a multiple selection, keys separated by commas; for yes or no, true or false."
+        ),
+    )
+    maxlength = forms.IntegerField(
+        label=gettext_lazy("Maximum length"), required=False, min_value=1
+    )
+    min = forms.IntegerField(label=gettext_lazy("Smallest number"), required=False)
+    max = forms.IntegerField(label=gettext_lazy("Largest number"), required=False)
+    required = forms.BooleanField(label=gettext_lazy("A value is required"), required=False)
+    active = forms.BooleanField(label=gettext_lazy("Active"), required=False, initial=True)
+    position = forms.IntegerField(label=gettext_lazy("Position"), initial=1550)
+
+    def clean_options(self) -> dict[str, str]:
+        options: dict[str, str] = {}
+        for line in (self.cleaned_data.get("options") or "").splitlines():
+            if not line.strip():
+                continue
+            key, _sep, label = line.partition(":")
+            key = key.strip()
+            if not key or key in options:
+                raise forms.ValidationError(
+                    _("Each option has its own key: %(line)s") % {"line": line.strip()[:60]}
+                )
+            options[key] = label.strip() or key
+        return options
+
+
+def _attribute_options(data: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
+    """``data_option`` from the form: the current one with the parts the form edits
+    replaced, and only those that apply to the data type."""
+    kind = data["data_type"]
+    options = {k: v for k, v in current.items() if k not in _FORM_OPTIONS}
+    options["null"] = not data["required"]
+    default: Any = data["default"].strip()
+    if kind == "input":
+        options["type"] = data["input_type"] or "text"
+    if kind in ("input", "textarea") and data["maxlength"] is not None:
+        options["maxlength"] = data["maxlength"]
+    if kind in ("select", "multiselect"):
+        options["options"] = data["options"]
+    if kind == "multiselect":
+        default = [part.strip() for part in default.split(",") if part.strip()]
+    if kind == "integer":
+        if data["min"] is not None:
+            options["min"] = data["min"]
+        if data["max"] is not None:
+            options["max"] = data["max"]
+        if default.lstrip("-").isdigit():
+            default = int(default)
+    if kind not in ("user_autocompletion", "autocompletion_ajax_customer_organization"):
+        options["default"] = default if default not in ("", []) else None
+        if kind in ("input", "textarea", "select") and options["default"] is None:
+            options["default"] = ""
+        if kind == "multiselect" and options["default"] is None:
+            options["default"] = []
+    return options
+
+
+def _attribute_initial(attribute: Any) -> dict[str, Any]:
+    options = attribute.data_option_new or attribute.data_option or {}
+    kind = attribute.data_type_new or attribute.data_type
+    default = options.get("default")
+    if isinstance(default, list):
+        default = ", ".join(str(v) for v in default)
+    elif isinstance(default, bool):
+        default = "true" if default else "false"
+    given = options.get("options")
+    choices: dict[str, Any] = given if isinstance(given, dict) else {}
+    return {
+        "object": attribute.object,
+        "name": attribute.name,
+        "display": attribute.display,
+        "data_type": kind,
+        "input_type": options.get("type") or "text",
+        "options": "\n".join(f"{key}: {label}" for key, label in choices.items()),
+        "default": "" if default is None else default,
+        "maxlength": options.get("maxlength") if kind in ("input", "textarea") else None,
+        "min": options.get("min") if kind == "integer" else None,
+        "max": options.get("max") if kind == "integer" else None,
+        "required": options.get("null") is False,
+        "active": attribute.active,
+        "position": attribute.position,
+    }
+
+
+def _object_choice(request: HttpRequest) -> str:
+    wanted = request.GET.get("object") or "Ticket"
+    return wanted if wanted in dict(OBJECT_LABELS) else "Ticket"
+
+
+@_guard
+def attribute_list(request: HttpRequest) -> HttpResponse:
+    """The attributes of one object (tabs for the four), built in and custom, with what is
+    pending until the migrations are executed."""
+    current = _object_choice(request)
+    every = attributes.list_attributes(actor_for(request))
+    tabs = [
+        (key, label, sum(1 for a in every if a.object == key and a.editable))
+        for key, label in OBJECT_LABELS
+    ]
+    rows = [a for a in every if a.object == current]
+    labels = dict(ATTRIBUTE_TYPES)
+    for row in rows:
+        row.type_label = labels.get(row.data_type, row.data_type)  # type: ignore[attr-defined]
+    context = {
+        "rows": rows,
+        "tabs": tabs,
+        "current": current,
+        "pending": sum(1 for a in every if a.editable and a.pending),
+    }
+    return render(request, "core/admin/attributes.html", context)
+
+
+@_guard
+def attribute_edit(request: HttpRequest, attribute_id: int | None = None) -> HttpResponse:
+    """Create a custom attribute, or change one (pending until the migrations run)."""
+    actor = actor_for(request)
+    target = None
+    initial: dict[str, Any] = {"object": _object_choice(request), "active": True}
+    if attribute_id is not None:
+        target = attributes.get_attribute(actor, attribute_id)
+        initial = _attribute_initial(target)
+    else:
+        attributes.list_attributes(actor, object_type=initial["object"])  # admin.object
+    form = AttributeForm(request.POST or None, initial=initial)
+    if target is not None:
+        form.fields["object"].disabled = True
+        if not target.to_create:
+            form.fields["name"].disabled = True
+    if request.method == "POST" and target is not None and not target.editable:
+        raise Http404
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        current = (target.data_option_new or target.data_option) if target else {}
+        options = _attribute_options(data, current or {})
+        try:
+            if target is None:
+                saved = attributes.create_attribute(
+                    actor,
+                    object=data["object"],
+                    name=data["name"],
+                    display=data["display"],
+                    data_type=data["data_type"],
+                    data_option=options,
+                    active=data["active"],
+                    position=data["position"],
+                )
+            else:
+                changes: dict[str, Any] = {
+                    "display": data["display"],
+                    "active": data["active"],
+                    "position": data["position"],
+                    "data_option": options,
+                }
+                if target.to_create:
+                    changes["name"] = data["name"]
+                if data["data_type"] != (target.data_type_new or target.data_type):
+                    changes["data_type"] = data["data_type"]
+                saved = attributes.update_attribute(actor, target.pk, **changes)
+        except (PermissionDenied, NotFound):
+            raise
+        except DomainError as error:
+            show_error(form, error, message=errors.text(error), fields=_ATTRIBUTE_FIELDS)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is saved; it takes effect when the migrations are executed.")
+                % {"name": saved.display},
+            )
+            return redirect(reverse("core:admin-attributes") + f"?object={saved.object}")
+    context = {"form": form, "target": target}
+    return render(request, "core/admin/attribute_form.html", context)
+
+
+@_guard
+@require_POST
+def attribute_delete(request: HttpRequest, attribute_id: int) -> HttpResponse:
+    actor = actor_for(request)
+    target = attributes.get_attribute(actor, attribute_id)
+    try:
+        attributes.delete_attribute(actor, attribute_id)
+    except (PermissionDenied, NotFound):
+        raise
+    except DomainError as error:
+        messages.error(request, errors.text(error))
+    else:
+        messages.success(
+            request,
+            _("%(name)s is deleted when the migrations are executed.") % {"name": target.display}
+            if not target.to_create
+            else _("%(name)s is deleted.") % {"name": target.display},
+        )
+    return redirect(reverse("core:admin-attributes") + f"?object={target.object}")
+
+
+@_guard
+@require_POST
+def attribute_migrate(request: HttpRequest) -> HttpResponse:
+    """Execute the pending migrations: new attributes take effect, changes apply, deleted
+    attributes go with their values."""
+    result = attributes.execute_attribute_migrations(actor_for(request))
+    messages.success(
+        request,
+        _("Migrations executed: %(created)d created, %(changed)d changed, %(deleted)d deleted.")
+        % {
+            "created": len(result.created),
+            "changed": len(result.changed),
+            "deleted": len(result.deleted),
+        },
+    )
+    return redirect(safe_next(request, request.POST.get("next"), reverse("core:admin-attributes")))
+
+
+@_guard
+@require_POST
+def attribute_discard(request: HttpRequest) -> HttpResponse:
+    count = attributes.discard_attribute_changes(actor_for(request))
+    messages.success(request, _("%(count)d pending changes are discarded.") % {"count": count})
+    return redirect(safe_next(request, request.POST.get("next"), reverse("core:admin-attributes")))

@@ -30,4 +30,14 @@ urlpatterns = [
     path("admin/groups/", admin.group_list, name="admin-groups"),
     path("admin/groups/new/", admin.group_edit, name="admin-group-new"),
     path("admin/groups/<int:group_id>/", admin.group_edit, name="admin-group"),
+    path("admin/attributes/", admin.attribute_list, name="admin-attributes"),
+    path("admin/attributes/new/", admin.attribute_edit, name="admin-attribute-new"),
+    path("admin/attributes/migrate/", admin.attribute_migrate, name="admin-attributes-migrate"),
+    path("admin/attributes/discard/", admin.attribute_discard, name="admin-attributes-discard"),
+    path("admin/attributes/<int:attribute_id>/", admin.attribute_edit, name="admin-attribute"),
+    path(
+        "admin/attributes/<int:attribute_id>/delete/",
+        admin.attribute_delete,
+        name="admin-attribute-delete",
+    ),
 ]
