@@ -60,6 +60,8 @@ ADMIN_LINKS = {
     "admin_users": "admin.user",
     "admin_groups": "admin.group",
     "admin_object": "admin.object",
+    "admin_sla": "admin.sla",
+    "admin_forms": "project.manage",
     "admin_settings": "admin.setting",
 }
 
@@ -67,13 +69,15 @@ ADMIN_LINKS = {
 def _nav(request: HttpRequest) -> dict[str, bool]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return dict.fromkeys(ADMIN_LINKS, False) | {"admin": False}
+        return dict.fromkeys(ADMIN_LINKS, False) | {"admin": False, "tokens": False}
     links = {name: user.has_permission(permission) for name, permission in ADMIN_LINKS.items()}
-    return links | {"admin": any(links.values())}
+    tokens = user.has_permission("user_preferences.access_token")
+    return links | {"admin": any(links.values()), "tokens": tokens}
 
 
 def nav(request: HttpRequest) -> dict[str, Any]:
     """``nav.admin`` (any administration page) and ``nav.admin_users``, ``nav.admin_groups``,
-    ``nav.admin_object``, ``nav.admin_settings``: which administration links to show (the
-    signed-in user's permissions, read once and only when shown)."""
+    ``nav.admin_object``, ``nav.admin_sla``, ``nav.admin_forms``, ``nav.admin_settings``:
+    which administration links to show; ``nav.tokens``: the personal access tokens page
+    (the signed-in user's permissions, read once and only when shown)."""
     return {"nav": SimpleLazyObject(lambda: _nav(request))}

@@ -122,3 +122,20 @@ class EmailChangeForm(StyledForm):
 class LanguageForm(StyledForm):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class TokenForm(StyledForm):
+    """A new personal access token; the permissions offered are the ones the user holds."""
+
+    label = forms.CharField(label=_("Label"), max_length=200)
+    permissions = forms.MultipleChoiceField(
+        label=_("Permissions"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The token may do only this, and never more than your account."),
+    )
+    expires_at = forms.DateField(
+        label=_("Expires on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("It stops working when that day starts (UTC); empty: never."),
+    )

@@ -20,6 +20,12 @@ urlpatterns = [
     path("accounts/settings/", views.account_settings, name="account-settings"),
     path("accounts/settings/password/", views.password_change, name="password-change"),
     path("accounts/settings/email/", views.email_change, name="email-change"),
+    path("accounts/settings/tokens/", views.access_tokens, name="access-tokens"),
+    path(
+        "accounts/settings/tokens/<int:token_id>/delete/",
+        views.access_token_delete,
+        name="access-token-delete",
+    ),
     path("accounts/language/", views.language_update, name="language-update"),
     path("admin/", admin.index, name="admin"),
     path("admin/users/", admin.user_list, name="admin-users"),

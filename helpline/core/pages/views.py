@@ -8,18 +8,22 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from helpline.core import selectors
 from helpline.core.pages import errors, forms
 from helpline.core.services import accounts
+from helpline.core.services import tokens as token_services
 from helpline.core.services.settings import read_setting
-from helpline.lib.errors import DomainError
-from helpline.lib.pages import actor_for, is_partial, render_page, safe_next
+from helpline.lib.errors import DomainError, NotFound, PermissionDenied
+from helpline.lib.pages import actor_for, is_partial, render_page, safe_next, show_error
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -264,3 +268,67 @@ def language_update(request: HttpRequest) -> HttpResponse:
         httponly=True,
     )
     return response
+
+
+_TOKEN_TEXTS = {
+    "token.expired": lambda: _("The expiry date must lie in the future."),
+    "token.expires_at": lambda: _("Give a date, or leave it empty for no expiry."),
+    "token.permission": lambda: _("Tick at least one permission."),
+    "token.permission_unknown": lambda: _("Tick only the permissions offered."),
+    "token.permission_not_held": lambda: _("Tick only the permissions offered."),
+    "token.missing": lambda: _("Give the token a label."),
+}
+
+
+@login_required
+@never_cache
+def access_tokens(request: HttpRequest) -> HttpResponse:
+    """The user's personal access tokens (label, permissions, expiry, last use) and a form
+    for a new one, whose secret is shown on this answer only."""
+    actor = actor_for(request)
+    try:
+        tokens = list(token_services.list_tokens(actor))
+    except PermissionDenied as error:
+        raise DjangoPermissionDenied(errors.text(error)) from None
+    choices = [
+        (p.name, p.name) for p, disabled in selectors.grantable_permissions(actor) if not disabled
+    ]
+    form = forms.TokenForm(request.POST or None)
+    form.fields["permissions"].choices = choices  # type: ignore[attr-defined]
+    issued = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            issued = token_services.create_token(
+                actor,
+                label=data["label"],
+                permissions=list(data["permissions"]),
+                expires_at=data["expires_at"],
+            )
+        except DomainError as error:
+            wording = _TOKEN_TEXTS.get(error.code)
+            show_error(
+                form,
+                error,
+                message=wording() if wording else errors.text(error),
+                fields={"permission": "permissions"},
+            )
+        else:
+            tokens.insert(0, issued.token)
+            form = forms.TokenForm()
+            form.fields["permissions"].choices = choices  # type: ignore[attr-defined]
+    context = {"tokens": tokens, "form": form, "issued": issued}
+    return render(request, "core/account_tokens.html", context)
+
+
+@login_required
+@require_POST
+def access_token_delete(request: HttpRequest, token_id: int) -> HttpResponse:
+    try:
+        token_services.delete_token(actor_for(request), token_id)
+    except PermissionDenied as error:
+        raise DjangoPermissionDenied(errors.text(error)) from None
+    except NotFound:
+        raise Http404 from None
+    messages.success(request, _("The token is deleted; it no longer works."))
+    return redirect("core:access-tokens")

@@ -31,8 +31,20 @@ def test_the_pages_need_their_permission(client):
 def test_the_header_links_to_administration_for_admins(admin_client):
     assert 'href="/admin/"' in admin_client.get("/").content.decode()
     html = admin_client.get("/admin/").content.decode()
-    for url in ("users", "groups", "categories", "states", "priorities", "settings"):
+    for url in (
+        "users", "groups", "categories", "states", "priorities", "settings", "attributes",
+        "slas", "calendars", "forms",
+    ):  # fmt: skip
         assert f'href="/admin/{url}/"' in html, url
+
+
+def test_project_managers_see_only_the_custom_forms(client):
+    client.force_login(UserFactory(login="pm", roles=[level_role_name(4)]))
+    assert 'href="/admin/"' in client.get("/").content.decode()
+    html = client.get("/admin/").content.decode()
+    assert 'href="/admin/forms/"' in html
+    for url in ("users", "slas", "attributes", "settings"):
+        assert f'href="/admin/{url}/"' not in html, url
 
 
 def test_user_list_filters_by_level_role_and_status(admin_client):
