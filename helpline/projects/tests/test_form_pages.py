@@ -145,7 +145,8 @@ def test_field_errors_land_on_their_row_and_write_nothing(manager_client):
 def test_french_page(manager_client):
     manager_client.cookies["django_language"] = "fr"
     html = manager_client.get("/admin/forms/new/").content.decode()
-    assert "Nouveau formulaire" in html and "Satisfaction (1 à 5)" in html
+    assert "Nouveau formulaire" in html
+    assert "Satisfaction (1 à 5)" in html
 
 
 def test_list_query_count_does_not_grow(manager_client):

@@ -177,7 +177,9 @@ def test_an_sla_is_created_edited_and_deleted(admin_client):
     assert (gold.first_response_time, gold.update_time, gold.solution_time) == (30, 120, 480)
     html = response.content.decode()
     assert f'href="/admin/slas/{gold.pk}/">Gold</a>' in html
-    assert "Network" in html and "Acme" in html and high.name in html
+    assert "Network" in html
+    assert "Acme" in html
+    assert high.name in html
     assert "every 120 min" in html
 
     response = admin_client.post(
