@@ -280,26 +280,29 @@ _TOKEN_TEXTS = {
 }
 
 
+NEW_TOKEN_KEY = "new_access_token"  # noqa: S105 (a session key)
+
+
 @login_required
 @never_cache
 def access_tokens(request: HttpRequest) -> HttpResponse:
     """The user's personal access tokens (label, permissions, expiry, last use) and a form
-    for a new one, whose secret is shown on this answer only."""
+    for a new one. A new token's secret waits in the session for the page the browser is
+    sent to next, shows there once and is dropped (so a reload neither shows it again nor
+    makes a second token)."""
     actor = actor_for(request)
     try:
         tokens = list(token_services.list_tokens(actor))
     except PermissionDenied as error:
         raise DjangoPermissionDenied(errors.text(error)) from None
-    choices = [
+    form = forms.TokenForm(request.POST or None)
+    form.fields["permissions"].choices = [  # type: ignore[attr-defined]
         (p.name, p.name) for p, disabled in selectors.grantable_permissions(actor) if not disabled
     ]
-    form = forms.TokenForm(request.POST or None)
-    form.fields["permissions"].choices = choices  # type: ignore[attr-defined]
-    issued = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            issued = token_services.create_token(
+            made = token_services.create_token(
                 actor,
                 label=data["label"],
                 permissions=list(data["permissions"]),
@@ -314,9 +317,14 @@ def access_tokens(request: HttpRequest) -> HttpResponse:
                 fields={"permission": "permissions"},
             )
         else:
-            tokens.insert(0, issued.token)
-            form = forms.TokenForm()
-            form.fields["permissions"].choices = choices  # type: ignore[attr-defined]
+            request.session[NEW_TOKEN_KEY] = {"id": made.token.pk, "plaintext": made.plaintext}
+            return redirect("core:access-tokens")
+    issued = None
+    waiting = request.session.pop(NEW_TOKEN_KEY, None) if request.method == "GET" else None
+    if isinstance(waiting, dict):
+        token = next((t for t in tokens if t.pk == waiting.get("id")), None)
+        if token is not None:
+            issued = token_services.IssuedToken(token=token, plaintext=str(waiting["plaintext"]))
     context = {"tokens": tokens, "form": form, "issued": issued}
     return render(request, "core/account_tokens.html", context)
 
