@@ -250,3 +250,28 @@ def flush_outbox_as(actor: Actor) -> dict[str, int]:
     """``helpline mail flush``: send every due row now (``admin.channel``)."""
     perms.require(actor, perms.ADMIN_CHANNEL)
     return flush_outbox()
+
+
+def outbound_settings(actor: Actor) -> dict[str, Any]:
+    """How mail goes out (``admin.channel``), for the settings page: set from the
+    environment (``HELPLINE_SMTP_URL``, ``HELPLINE_FROM_EMAIL``), shown read-only, the
+    password never. ``smtp`` is False when mail is kept as files in the outbox folder."""
+    perms.require(actor, perms.ADMIN_CHANNEL)
+    smtp = settings.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
+    security = "tls" if settings.EMAIL_USE_SSL else "starttls" if settings.EMAIL_USE_TLS else ""
+    counts = {
+        status: Delivery.objects.filter(status=status).count()
+        for status in (Delivery.Status.PENDING, Delivery.Status.FAILED)
+    }
+    return {
+        "smtp": smtp,
+        "host": settings.EMAIL_HOST if smtp else "",
+        "port": settings.EMAIL_PORT if smtp else None,
+        "security": security if smtp else "",
+        "username": settings.EMAIL_HOST_USER if smtp else "",
+        "password_set": bool(settings.EMAIL_HOST_PASSWORD) if smtp else False,
+        "file_path": "" if smtp else str(getattr(settings, "EMAIL_FILE_PATH", "")),
+        "sender": settings.DEFAULT_FROM_EMAIL,
+        "pending": counts[Delivery.Status.PENDING],
+        "failed": counts[Delivery.Status.FAILED],
+    }
