@@ -61,6 +61,7 @@ ADMIN_LINKS = {
     "admin_groups": "admin.group",
     "admin_object": "admin.object",
     "admin_settings": "admin.setting",
+    "admin_channel": "admin.channel",
 }
 
 
