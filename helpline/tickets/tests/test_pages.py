@@ -16,6 +16,7 @@ from helpline.core.models import Attachment, Tagging
 from helpline.core.services import settings as runtime
 from helpline.core.services import tags as tag_service
 from helpline.lib.actor import Actor
+from helpline.search.services.index import refresh_documents
 from helpline.testing.factories import ArticleFactory, TicketFactory
 from helpline.tickets.models import Article, Subscription, Ticket
 
@@ -57,6 +58,7 @@ def test_list_filters_by_text_state_owner_tag_and_customer(client, world):
     second.owner = world.agent
     second.save()
     tag_service.add_tag(Actor.system(), "Ticket", world.ticket.pk, "hardware")
+    refresh_documents("ticket", [world.ticket.pk, second.pk])  # factories publish no events
     login(client, world.agent)
 
     def titles(query: str) -> list[str]:
@@ -87,8 +89,8 @@ def test_list_pages_by_the_configured_size(client, world):
 
 
 def test_csv_export_keeps_the_filters_and_the_row_limit(client, world):
-    for n in range(3):
-        TicketFactory(title=f"=cmd {n}", group=world.group)
+    made = [TicketFactory(title=f"=cmd {n}", group=world.group) for n in range(3)]
+    refresh_documents("ticket", [t.pk for t in made])
     runtime.update_setting(Actor.system(), "site.csv_dump_limit", 2)
     response = login(client, world.agent).get("/tickets/?format=csv&q=cmd")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
