@@ -213,10 +213,12 @@ def page_of(
     return [rows[pk] for pk in ids if pk in rows]
 
 
-def list_articles(actor: Actor, ticket_id: Any) -> QuerySet[Article]:
+def list_articles(
+    actor: Actor, ticket_id: Any, *, profile: TicketAccess | None = None
+) -> QuerySet[Article]:
     """The articles of a ticket the actor may read, oldest first; internal ones only for
     those who may see them (attachments: ``article_attachments``)."""
-    profile = permissions.ticket_access(actor)
+    profile = profile or permissions.ticket_access(actor)
     ticket = get_ticket(actor, ticket_id, profile=profile)
     qs = Article.objects.filter(ticket_id=ticket.pk).select_related("type", "sender")
     if not permissions.can_see_internal(actor, ticket, profile=profile):
@@ -253,14 +255,18 @@ def get_article(actor: Actor, article_id: Any) -> Article:
     return article
 
 
-def ticket_history(actor: Actor, ticket_id: Any) -> QuerySet[HistoryEntry]:
+def ticket_history(
+    actor: Actor, ticket_id: Any, *, profile: TicketAccess | None = None
+) -> QuerySet[HistoryEntry]:
     """The "who changed what" lines of a ticket the actor may read, oldest first."""
-    ticket = get_ticket(actor, ticket_id)
+    ticket = get_ticket(actor, ticket_id, profile=profile)
     return history.history_of("Ticket", ticket.pk).select_related("created_by")
 
 
-def ticket_followers(actor: Actor, ticket_id: Any) -> QuerySet[Subscription]:
-    ticket = get_ticket(actor, ticket_id)
+def ticket_followers(
+    actor: Actor, ticket_id: Any, *, profile: TicketAccess | None = None
+) -> QuerySet[Subscription]:
+    ticket = get_ticket(actor, ticket_id, profile=profile)
     return Subscription.objects.filter(ticket_id=ticket.pk).select_related("user").order_by("id")
 
 
@@ -352,14 +358,14 @@ class ListChoices:
     organizations: list[Organization]
 
 
-def list_choices(actor: Actor) -> ListChoices:
+def list_choices(actor: Actor, *, profile: TicketAccess | None = None) -> ListChoices:
     """States and priorities for everyone; groups, categories, projects, owners and
     organizations for agents (those of the groups they may read)."""
     states = list(TicketState.objects.filter(active=True).order_by("id"))
     priorities = list(TicketPriority.objects.filter(active=True).order_by("rank"))
     if not is_agent(actor):
         return ListChoices(states, priorities, [], [], [], [], [])
-    profile = permissions.ticket_access(actor)
+    profile = profile or permissions.ticket_access(actor)
     groups = Group.objects.filter(active=True).order_by("name")
     if READ not in profile.everything:
         groups = groups.filter(pk__in=sorted(profile.group_ids(READ)))

@@ -57,8 +57,9 @@ def _person(user: Any) -> str:
     return f"{user.fullname} ({user.login})" if user.fullname else user.login
 
 
-def _filter_form(request: HttpRequest, actor: Actor) -> tuple[forms.TicketFilterForm, bool]:
-    choices = selectors.list_choices(actor)
+def _filter_form(
+    request: HttpRequest, actor: Actor, choices: selectors.ListChoices
+) -> tuple[forms.TicketFilterForm, bool]:
     form = forms.TicketFilterForm(request.GET or None)
     f = form.fields
     f["state"].choices = _choices(choices.states)  # type: ignore[attr-defined]
@@ -129,7 +130,8 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     is read in three (count, ids, rows). The search box is the full-text search (the API's
     query language), best match first unless another sort is chosen."""
     actor = actor_for(request)
-    form, agent = _filter_form(request, actor)
+    choices = selectors.list_choices(actor, profile=permissions.ticket_access(actor))
+    form, agent = _filter_form(request, actor, choices)
     filters = _filters(form)
     sort = form.cleaned_data.get("sort") if form.is_bound and form.is_valid() else ""
     per_page = max(1, min(int(get_setting("site.posts_per_page") or 50), 500))
@@ -163,7 +165,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         **_views_context(request, actor),
     }
     if agent:
-        context["bulk_form"] = _update_form(actor, None)
+        context["bulk_form"] = _update_form(actor, None, choices=choices)
     return render(request, "tickets/list.html", context)
 
 
@@ -171,12 +173,7 @@ def _views_context(request: HttpRequest, actor: Actor) -> dict[str, Any]:
     """The saved views of the list's sidebar and the form that saves the current one."""
     views = list(selectors.saved_views(actor))
     current = request.GET.get("view", "")
-    form = forms.SaveViewForm()
-    share = actor.has(perms.ADMIN)
-    if share:
-        form.fields["role"].choices = _choices(list(core_selectors.admin_roles(actor)))  # type: ignore[attr-defined]
-    else:
-        del form.fields["sharing"], form.fields["role"]
+    form = _save_view_form(actor)
     return {
         "saved_views": views,
         "current_view": next((v for v in views if str(v.pk) == current), None),
@@ -185,12 +182,23 @@ def _views_context(request: HttpRequest, actor: Actor) -> dict[str, Any]:
     }
 
 
+def _save_view_form(actor: Actor, data: Any = None) -> forms.SaveViewForm:
+    """The name, and for admins whom to share with (the active roles)."""
+    form = forms.SaveViewForm(data)
+    if actor.has(perms.ADMIN):
+        roles = list(core_selectors.admin_roles(actor))
+        form.fields["role"].choices = _choices(roles)  # type: ignore[attr-defined]
+    else:
+        del form.fields["sharing"], form.fields["role"]
+    return form
+
+
 @login_required
 @require_POST
 def view_save(request: HttpRequest) -> HttpResponse:
     """Save the list's current filters and sort under a name (admins may share it)."""
     actor = actor_for(request)
-    form = forms.SaveViewForm(request.POST)
+    form = _save_view_form(actor, request.POST)
     back = reverse("tickets:list")
     if form.is_valid():
         data = form.cleaned_data
@@ -356,8 +364,14 @@ def _changes(
     return changes
 
 
-def _update_form(actor: Actor, ticket: Ticket | None, data: Any = None) -> forms.TicketUpdateForm:
-    choices = selectors.list_choices(actor)
+def _update_form(
+    actor: Actor,
+    ticket: Ticket | None,
+    data: Any = None,
+    *,
+    choices: selectors.ListChoices | None = None,
+) -> forms.TicketUpdateForm:
+    choices = choices or selectors.list_choices(actor)
     form = forms.TicketUpdateForm(data)
     f = form.fields
     f["state"].choices = _choices(choices.states)  # type: ignore[attr-defined]
@@ -392,8 +406,10 @@ def _ticket_context(request: HttpRequest, actor: Actor, ticket_id: int) -> dict[
     profile = permissions.ticket_access(actor)
     try:
         ticket = selectors.get_ticket(actor, ticket_id, profile=profile)
-        articles = list(selectors.list_articles(actor, ticket.pk).select_related("created_by"))
-        history = list(selectors.ticket_history(actor, ticket.pk))
+        articles = list(
+            selectors.list_articles(actor, ticket.pk, profile=profile).select_related("created_by")
+        )
+        history = list(selectors.ticket_history(actor, ticket.pk, profile=profile))
     except NotFound:
         raise Http404 from None
     ticket = (
@@ -411,7 +427,9 @@ def _ticket_context(request: HttpRequest, actor: Actor, ticket_id: int) -> dict[
     user_id = actor.user_id
     following = (
         user_id is not None
-        and selectors.ticket_followers(actor, ticket.pk).filter(user_id=user_id).exists()
+        and selectors.ticket_followers(actor, ticket.pk, profile=profile)
+        .filter(user_id=user_id)
+        .exists()
     )
     return {
         "ticket": ticket,
@@ -431,7 +449,11 @@ def _ticket_context(request: HttpRequest, actor: Actor, ticket_id: int) -> dict[
         "can_tag": permissions.can_tag_ticket(actor, ticket, profile=profile),
         "can_follow": user_id is not None,
         "reply_form": forms.ReplyForm(),
-        "update_form": _update_form(actor, ticket) if manage else None,
+        "update_form": _update_form(
+            actor, ticket, choices=selectors.list_choices(actor, profile=profile)
+        )
+        if manage
+        else None,
         "tag_form": forms.TagForm(),
     }
 
