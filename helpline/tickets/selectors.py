@@ -185,7 +185,7 @@ def search_page(
             scoped, filters.text, limit=per_page, offset=(page - 1) * per_page,
             include_internal=include_internal,
         )  # fmt: skip
-    return SearchPage(tickets=found, total=total, number=page)
+    return SearchPage(tickets=found, total=total, number=page if total else 1)
 
 
 def page_of(

@@ -86,6 +86,7 @@ def test_search_results_are_paged_with_the_total_count(client, world):
     assert pages == [["Monitor 4", "Monitor 3"], ["Monitor 2", "Monitor 1"], ["Monitor 0"]]
     assert 'href="?q=monitor&amp;page=2"' in first.content.decode()
     assert titles(client, "q=monitor&page=99") == ["Monitor 0"]  # past the end: the last page
+    assert titles(client, "q=keyboard&page=3") == []  # nothing found: an empty first page
 
 
 def test_a_query_the_language_refuses_is_shown_at_the_search_box(client, world):
