@@ -222,7 +222,10 @@ def view_save(request: HttpRequest) -> HttpResponse:
 
 
 def _view_url(view: Any) -> str:
-    query = urlencode({**view.filters, "view": view.pk})
+    """The list with the view's parameters, always in the same order (PostgreSQL's jsonb
+    keeps no key order)."""
+    ordered = {name: view.filters[name] for name in VIEW_FILTERS if name in view.filters}
+    query = urlencode({**ordered, "view": view.pk})
     return f"{reverse('tickets:list')}?{query}"
 
 
