@@ -11,6 +11,7 @@ urlpatterns = [
     path("tickets/", include("helpline.tickets.pages.urls")),
     path("admin/", include("helpline.tickets.pages.admin_urls")),
     path("admin/", include("helpline.projects.pages.urls")),
+    path("admin/mail/", include("helpline.mail.pages.urls")),
     path("helpdesk/api/", include("helpline.dialects.djhelpdesk.urls")),
     path("flicket-api/", include("helpline.dialects.flicket.urls")),
     path("api/v1/", api_v1.urls),

@@ -16,6 +16,7 @@ from helpline.api import errors
 from helpline.api.auth import AUTH
 from helpline.api.rendering import Renderer
 from helpline.api.routers import (
+    channels,
     groups,
     object_attributes,
     online_notifications,
@@ -53,6 +54,7 @@ api.add_router("", ticket_meta.router)
 api.add_router("", online_notifications.router)
 api.add_router("", object_attributes.router)
 api.add_router("", tags.router)
+api.add_router("", channels.router)
 
 
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:

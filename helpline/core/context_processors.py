@@ -63,6 +63,7 @@ ADMIN_LINKS = {
     "admin_sla": "admin.sla",
     "admin_forms": "project.manage",
     "admin_settings": "admin.setting",
+    "admin_channel": "admin.channel",
 }
 
 
@@ -77,7 +78,8 @@ def _nav(request: HttpRequest) -> dict[str, bool]:
 
 def nav(request: HttpRequest) -> dict[str, Any]:
     """``nav.admin`` (any administration page) and ``nav.admin_users``, ``nav.admin_groups``,
-    ``nav.admin_object``, ``nav.admin_sla``, ``nav.admin_forms``, ``nav.admin_settings``:
+    ``nav.admin_object``, ``nav.admin_sla``, ``nav.admin_forms``, ``nav.admin_settings``,
+    ``nav.admin_channel``:
     which administration links to show; ``nav.tokens``: the personal access tokens page
     (the signed-in user's permissions, read once and only when shown)."""
     return {"nav": SimpleLazyObject(lambda: _nav(request))}

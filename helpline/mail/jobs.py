@@ -25,6 +25,14 @@ def flush_outbox() -> dict[str, int]:
     return outbox.flush_outbox()
 
 
+@db_task()
+def fetch_one_channel(channel_id: int) -> dict[str, int]:
+    """ "Fetch now" of one channel (enqueued by the settings page or the API)."""
+    from helpline.mail.services import fetch
+
+    return fetch.fetch_one(channel_id)
+
+
 @db_periodic_task(crontab(minute="*"))
 def fetch_mail() -> dict[str, int]:
     """Every minute: one pass over the channels whose polling interval has come round."""

@@ -81,6 +81,27 @@ def search_documents(
     return page, total
 
 
+def matching_documents(
+    kind: str, scoped: QuerySet[M], query: str, *, include_internal: bool = False
+) -> QuerySet[M]:
+    """``scoped`` narrowed to what matches ``query``, unranked and unordered: for callers
+    that sort by something else (a list sorted by date, an export). Raises
+    ``Invalid(code="search.syntax", field="query")`` as ``search_documents`` does."""
+    spec = registry.get(kind)
+    engine = backend()
+    plan = compiler.plan(
+        parse(query, spec.field_types, spec.aliases),
+        spec,
+        engine,
+        internal=include_internal,
+        moment=now(),
+    )
+    filtered = scoped.filter(plan.filter)
+    if plan.required is not None:
+        filtered = filtered.filter(pk__in=engine.matching(kind, plan.required, include_internal))
+    return filtered
+
+
 def _ranked_ids(
     kind: str,
     base: QuerySet[M],
@@ -135,3 +156,10 @@ def search_tickets(
     return search_documents(
         "ticket", scoped, query, limit=limit, offset=offset, include_internal=include_internal
     )
+
+
+def matching_tickets(
+    scoped: QuerySet[M], query: str, *, include_internal: bool = False
+) -> QuerySet[M]:
+    """Tickets of ``scoped`` matching ``query``, unranked (see ``matching_documents``)."""
+    return matching_documents("ticket", scoped, query, include_internal=include_internal)

@@ -168,6 +168,8 @@ def _expression(column: str, **k: int) -> str:
         return numeric[column]
     if column in {"attributes", "preferences"}:
         return "'{}'::jsonb" if postgres else "'{}'"
+    if column == "form_values":
+        return "'[]'::jsonb" if postgres else "'[]'"
     if column.endswith(("_id", "_at", "_min")):
         return "NULL"
     if column == "pending_time":

@@ -7,9 +7,8 @@ ticket indexes that end in ``id`` (see ``Ticket.Meta.indexes``).
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -37,6 +36,7 @@ from helpline.tickets import permissions
 from helpline.tickets.models import (
     Article,
     Calendar,
+    SavedView,
     Sla,
     Subscription,
     Ticket,
@@ -99,7 +99,8 @@ class TicketFilters:
     organization_id: int | None = None
     owner_id: int | None = None
     on_hold: bool | None = None
-    # Interim free text until full-text search lands: the number, or words of the title.
+    # A full-text search in the search language (``helpline.search.query``: words, "phrases",
+    # field:value, AND/OR/NOT), the same as the API's /tickets/search.
     text: str = ""
     tag: str = ""
     created_from: date | None = None
@@ -113,7 +114,8 @@ def list_tickets(
     the page off the ticket indexes alone; ``page_of`` then loads that page's rows with what
     a list row shows."""
     f = filters or TicketFilters()
-    qs = visible_tickets(actor, access)
+    profile = permissions.ticket_access(actor)
+    qs = visible_tickets(actor, access, profile=profile)
     if f.state_ids:
         qs = qs.filter(state_id__in=list(f.state_ids))
     if f.group_ids:
@@ -133,7 +135,9 @@ def list_tickets(
     if f.on_hold is not None:
         qs = qs.filter(on_hold=f.on_hold)
     if f.text.strip():
-        qs = _text_filter(qs, f.text.strip())
+        from helpline.search.selectors import matching_tickets
+
+        qs = matching_tickets(qs, f.text.strip(), include_internal=profile.admin or profile.agent)
     if f.tag.strip():
         tagged = Tagging.objects.filter(
             object_type="Ticket", tag__name__iexact=f.tag.strip()
@@ -146,13 +150,44 @@ def list_tickets(
     return qs.order_by("-id")
 
 
-def _text_filter(qs: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
-    """Interim free-text filter (replaced by full-text search when it is merged): the exact
-    number, or a title holding every word of ``text`` (any case)."""
-    words = Q()
-    for word in text.split()[:10]:
-        words &= Q(title__icontains=word)
-    return qs.filter(Q(number__iexact=text) | words)
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of a ranked ticket search: its rows and how many match in all."""
+
+    tickets: list[Ticket]
+    total: int
+    number: int
+
+
+def search_page(
+    actor: Actor,
+    filters: TicketFilters,
+    *,
+    page: int = 1,
+    per_page: int = 50,
+    related: Sequence[str] = LIST_RELATED,
+) -> SearchPage:
+    """The ticket list's free-text search, best match first (words in the title count
+    most), then newest: ``filters.text`` in the search language, inside the actor's scope
+    and every other filter. A page past the end gives the last page. Internal notes are
+    searched only for admins and agents."""
+    from helpline.search.selectors import search_tickets as full_text
+
+    profile = permissions.ticket_access(actor)
+    scoped = list_tickets(actor, replace(filters, text="")).select_related(*related)
+    include_internal = profile.admin or profile.agent
+    page = max(1, page)
+    found, total = full_text(
+        scoped, filters.text, limit=per_page, offset=(page - 1) * per_page,
+        include_internal=include_internal,
+    )  # fmt: skip
+    if not found and total:
+        page = -(-total // per_page)
+        found, total = full_text(
+            scoped, filters.text, limit=per_page, offset=(page - 1) * per_page,
+            include_internal=include_internal,
+        )  # fmt: skip
+    return SearchPage(tickets=found, total=total, number=page if total else 1)
 
 
 def page_of(
@@ -180,10 +215,12 @@ def page_of(
     return [rows[pk] for pk in ids if pk in rows]
 
 
-def list_articles(actor: Actor, ticket_id: Any) -> QuerySet[Article]:
+def list_articles(
+    actor: Actor, ticket_id: Any, *, profile: TicketAccess | None = None
+) -> QuerySet[Article]:
     """The articles of a ticket the actor may read, oldest first; internal ones only for
     those who may see them (attachments: ``article_attachments``)."""
-    profile = permissions.ticket_access(actor)
+    profile = profile or permissions.ticket_access(actor)
     ticket = get_ticket(actor, ticket_id, profile=profile)
     qs = Article.objects.filter(ticket_id=ticket.pk).select_related("type", "sender")
     if not permissions.can_see_internal(actor, ticket, profile=profile):
@@ -220,14 +257,18 @@ def get_article(actor: Actor, article_id: Any) -> Article:
     return article
 
 
-def ticket_history(actor: Actor, ticket_id: Any) -> QuerySet[HistoryEntry]:
+def ticket_history(
+    actor: Actor, ticket_id: Any, *, profile: TicketAccess | None = None
+) -> QuerySet[HistoryEntry]:
     """The "who changed what" lines of a ticket the actor may read, oldest first."""
-    ticket = get_ticket(actor, ticket_id)
+    ticket = get_ticket(actor, ticket_id, profile=profile)
     return history.history_of("Ticket", ticket.pk).select_related("created_by")
 
 
-def ticket_followers(actor: Actor, ticket_id: Any) -> QuerySet[Subscription]:
-    ticket = get_ticket(actor, ticket_id)
+def ticket_followers(
+    actor: Actor, ticket_id: Any, *, profile: TicketAccess | None = None
+) -> QuerySet[Subscription]:
+    ticket = get_ticket(actor, ticket_id, profile=profile)
     return Subscription.objects.filter(ticket_id=ticket.pk).select_related("user").order_by("id")
 
 
@@ -319,14 +360,14 @@ class ListChoices:
     organizations: list[Organization]
 
 
-def list_choices(actor: Actor) -> ListChoices:
+def list_choices(actor: Actor, *, profile: TicketAccess | None = None) -> ListChoices:
     """States and priorities for everyone; groups, categories, projects, owners and
     organizations for agents (those of the groups they may read)."""
     states = list(TicketState.objects.filter(active=True).order_by("id"))
     priorities = list(TicketPriority.objects.filter(active=True).order_by("rank"))
     if not is_agent(actor):
         return ListChoices(states, priorities, [], [], [], [], [])
-    profile = permissions.ticket_access(actor)
+    profile = profile or permissions.ticket_access(actor)
     groups = Group.objects.filter(active=True).order_by("name")
     if READ not in profile.everything:
         groups = groups.filter(pk__in=sorted(profile.group_ids(READ)))
@@ -364,6 +405,28 @@ def owner_candidates(group_ids: Iterable[int]) -> list[User]:
 def groups_for_create(actor: Actor) -> list[Group]:
     """The groups the actor may file a ticket in, by name."""
     return list(permissions.scope_groups_for_create(actor, Group.objects.all()).order_by("name"))
+
+
+def projects_for_create(actor: Actor) -> list[Project]:
+    """The active projects the actor may file a ticket against (those whose group they may
+    file into), by name, with their custom form."""
+    groups = permissions.scope_groups_for_create(actor, Group.objects.all())
+    return list(
+        Project.objects.filter(active=True, group__in=groups)
+        .select_related("custom_form")
+        .order_by("name")
+    )
+
+
+def form_clients() -> list[tuple[int, str]]:
+    """The clients a custom form's client field offers (NodePoint: every client that is not
+    closed), by name."""
+    return list(
+        Organization.objects.filter(active=True)
+        .exclude(status=Organization.Status.CLOSED)
+        .order_by("name")
+        .values_list("pk", "name")[:1000]
+    )
 
 
 def find_customer(reference: str) -> User | None:
@@ -556,14 +619,6 @@ def get_history_entry(actor: Actor, entry_id: Any) -> HistoryEntry:
     return entry
 
 
-SEARCH_FIELDS = {
-    "state": "state__name__iexact",
-    "priority": "priority__name__iexact",
-    "group": "group__name__iexact",
-    "number": "number",
-}
-
-
 def search_tickets(actor: Actor, query: str, *, limit: int, offset: int = 0) -> list[Ticket]:
     """The actor's visible tickets matching ``query`` in the search language (free words,
     "phrases", ``field:value``, AND/OR/NOT; see ``helpline.search.query``), best match first,
@@ -582,14 +637,6 @@ def search_tickets(actor: Actor, query: str, *, limit: int, offset: int = 0) -> 
         ids = [ticket.pk for ticket in found]
     rows = {t.pk: t for t in Ticket.objects.filter(pk__in=ids).select_related(*LIST_RELATED)}
     return [rows[pk] for pk in ids if pk in rows]
-
-
-def _search_words(query: str) -> list[str]:
-    """Words of a query; ``field:"two words"`` stays one word."""
-    try:
-        return [w for w in shlex.split(query or "") if w.strip()][:20]
-    except ValueError:
-        return [w for w in (query or "").split() if w.strip()][:20]
 
 
 def get_article_attachment_download(
@@ -642,3 +689,36 @@ def get_priority(actor: Actor, priority_id: int) -> TicketPriority:
     if found is None:
         raise NotFound(f"no ticket priority {priority_id}", code="ticket_priority.not_found")
     return found
+
+
+def saved_views(actor: Actor) -> QuerySet[SavedView]:
+    """The saved ticket lists the actor may open, by name: their own personal views, views
+    shared with everyone and views shared with one of their active roles (admins, who
+    manage shared views: every shared view)."""
+    if actor.user_id is None:
+        return SavedView.objects.none()
+    mine = Q(owner_id=actor.user_id, sharing=SavedView.Sharing.PERSONAL)
+    if actor.has(perms.ADMIN):
+        shared = ~Q(sharing=SavedView.Sharing.PERSONAL)
+    else:
+        shared = Q(sharing=SavedView.Sharing.EVERYONE) | Q(
+            sharing=SavedView.Sharing.ROLE,
+            role__in=Role.objects.filter(active=True, users__id=actor.user_id),
+        )
+    return SavedView.objects.filter(mine | shared).select_related("role").order_by("name", "id")
+
+
+def get_saved_view(actor: Actor, view_id: Any, *, lock: bool = False) -> SavedView:
+    """One view the actor may open, else ``NotFound`` (another's personal view is not
+    revealed)."""
+    try:
+        pk = int(view_id)
+    except (TypeError, ValueError):
+        raise NotFound(f"no view {view_id!r}", code="view.not_found") from None
+    qs = saved_views(actor).filter(pk=pk)
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    view = qs.first()
+    if view is None:
+        raise NotFound(f"no view {pk}", code="view.not_found")
+    return view

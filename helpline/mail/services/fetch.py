@@ -28,6 +28,8 @@ from helpline.mail.services.ingest import Outcome, ingest_raw
 log = logging.getLogger(__name__)
 
 TIMEOUT = 30
+# what a mail server or the network can answer instead of mail
+SERVER_ERRORS = (OSError, imaplib.IMAP4.error, poplib.error_proto, ssl.SSLError)
 Ingest = Callable[..., Outcome]
 
 
@@ -35,6 +37,12 @@ def fetch_all(actor: Actor) -> dict[str, int]:
     """One pass over every active channel (``helpline mail fetch``)."""
     perms.require(actor, perms.ADMIN_CHANNEL)
     return _fetch(Channel.objects.filter(active=True).order_by("id"))
+
+
+def fetch_one(channel_id: int) -> dict[str, int]:
+    """One pass over one channel ("fetch now" on the settings page or the API, as a job);
+    nothing when it was disabled or removed meanwhile."""
+    return _fetch(Channel.objects.filter(pk=channel_id, active=True))
 
 
 def fetch_due_channels() -> dict[str, int]:
@@ -58,7 +66,7 @@ def _fetch(channels: object) -> dict[str, int]:
             Channel.objects.filter(pk=channel.pk).update(
                 last_fetch_at=timezone.now(), last_error=""
             )
-        except (OSError, imaplib.IMAP4.error, poplib.error_proto, ssl.SSLError) as exc:
+        except SERVER_ERRORS as exc:
             log.error("channel %s: %s", channel.name, exc)
             Channel.objects.filter(pk=channel.pk).update(
                 last_fetch_at=timezone.now(), last_error=f"{type(exc).__name__}: {exc}"[:2000]
@@ -84,16 +92,56 @@ def _count(counts: dict[str, int], outcome: Outcome) -> None:
     counts[outcome.kind] = counts.get(outcome.kind, 0) + 1
 
 
-def _fetch_imap(channel: Channel, ingest: Ingest) -> dict[str, int]:
+def check_login(channel: Channel, *, timeout: float = TIMEOUT) -> None:
+    """Connect, log in and open the folder (IMAP, read-only) or count the messages (POP3),
+    then leave without touching anything; raises one of ``SERVER_ERRORS`` on failure."""
+    if channel.protocol == Channel.Protocol.POP3:
+        pop = _open_pop3(channel, timeout)
+        try:
+            pop.user(channel.username)
+            pop.pass_(channel.password)
+            pop.stat()
+            pop.quit()
+        finally:
+            pop.close()
+        return
+    conn = _open_imap(channel, timeout)
+    try:
+        conn.login(channel.username, channel.password)
+        typ, _ = conn.select(_quote(channel.folder), readonly=True)
+        if typ != "OK":
+            raise imaplib.IMAP4.error(f"cannot open folder {channel.folder}")
+    finally:
+        with contextlib.suppress(OSError, imaplib.IMAP4.error):
+            conn.logout()
+
+
+def _open_imap(channel: Channel, timeout: float) -> imaplib.IMAP4:
     conn: imaplib.IMAP4
     if channel.security == Channel.Security.TLS:
         conn = imaplib.IMAP4_SSL(
-            channel.host, channel.port, ssl_context=_context(), timeout=TIMEOUT
+            channel.host, channel.port, ssl_context=_context(), timeout=timeout
         )
     else:
-        conn = imaplib.IMAP4(channel.host, channel.port, timeout=TIMEOUT)
+        conn = imaplib.IMAP4(channel.host, channel.port, timeout=timeout)
         if channel.security == Channel.Security.STARTTLS:
             conn.starttls(ssl_context=_context())
+    return conn
+
+
+def _open_pop3(channel: Channel, timeout: float) -> poplib.POP3:
+    conn: poplib.POP3
+    if channel.security == Channel.Security.TLS:
+        conn = poplib.POP3_SSL(channel.host, channel.port, context=_context(), timeout=timeout)
+    else:
+        conn = poplib.POP3(channel.host, channel.port, timeout=timeout)
+        if channel.security == Channel.Security.STARTTLS:
+            conn.stls(context=_context())
+    return conn
+
+
+def _fetch_imap(channel: Channel, ingest: Ingest) -> dict[str, int]:
+    conn = _open_imap(channel, TIMEOUT)
     counts: dict[str, int] = {}
     try:
         conn.login(channel.username, channel.password)
@@ -125,13 +173,7 @@ def _quote(folder: str) -> str:
 
 
 def _fetch_pop3(channel: Channel, ingest: Ingest) -> dict[str, int]:
-    conn: poplib.POP3
-    if channel.security == Channel.Security.TLS:
-        conn = poplib.POP3_SSL(channel.host, channel.port, context=_context(), timeout=TIMEOUT)
-    else:
-        conn = poplib.POP3(channel.host, channel.port, timeout=TIMEOUT)
-        if channel.security == Channel.Security.STARTTLS:
-            conn.stls(context=_context())
+    conn = _open_pop3(channel, TIMEOUT)
     counts: dict[str, int] = {}
     try:
         conn.user(channel.username)

@@ -22,13 +22,15 @@ from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import Message
 from typing import Any
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from helpline.core import permissions as perms
-from helpline.core.models import User
+from helpline.core.models import Attachment, User
 from helpline.core.services import attachments as attachment_service
 from helpline.core.services.settings import get_setting
 from helpline.core.services.users import create_user
@@ -145,7 +147,7 @@ def _ingest(parsed: parse.ParsedMail, raw: bytes, channel: Channel | None) -> Ou
         if recent >= limit:
             raise _Refused(f"rate limited: {record.sender} sent {recent} messages this hour")
 
-    uploads, skipped = _uploads(parsed)
+    uploads, skipped, stored_parts = _uploads(parsed)
     body = parsed.body
     if skipped:
         note = "Attachments not stored: " + ", ".join(skipped)
@@ -175,6 +177,7 @@ def _ingest(parsed: parse.ParsedMail, raw: bytes, channel: Channel | None) -> Ou
                     preferences={"skipped_attachments": skipped} if skipped else None,
                     **common,
                 )
+                link_inline_images(article.pk, stored_parts)
             return _finish(record, Outcome("article", ticket.pk, article.pk))
         except Conflict as exc:
             if exc.code not in ("ticket.follow_up_closed", "ticket.merged"):
@@ -192,6 +195,8 @@ def _ingest(parsed: parse.ParsedMail, raw: bytes, channel: Channel | None) -> Ou
         **common,
     )
     first = Article.objects.filter(ticket=new).order_by("id").values_list("pk", flat=True).first()
+    if first is not None:
+        link_inline_images(first, stored_parts)
     return _finish(record, Outcome("ticket", new.pk, first))
 
 
@@ -204,14 +209,17 @@ def _finish(record: InboundMessage, outcome: Outcome) -> Outcome:
     return outcome
 
 
-def _uploads(parsed: parse.ParsedMail) -> tuple[list[attachment_service.Upload], list[str]]:
-    """The attachments the upload rules take; the others are named (never silently lost:
-    the article lists them)."""
+def _uploads(
+    parsed: parse.ParsedMail,
+) -> tuple[list[attachment_service.Upload], list[str], list[parse.Attachment]]:
+    """The attachments the upload rules take (as uploads, and the parts they came from);
+    the others are named (never silently lost: the article lists them)."""
     if not get_setting("uploads.enabled"):
-        return [], [a.filename for a in parsed.attachments]
+        return [], [a.filename for a in parsed.attachments], []
     allowed = {str(e).lower().lstrip(".") for e in get_setting("uploads.allowed_extensions")}
     max_bytes = int(get_setting("uploads.max_size_mb")) * 1024 * 1024
     kept: list[attachment_service.Upload] = []
+    parts: list[parse.Attachment] = []
     skipped: list[str] = []
     for item in parsed.attachments:
         name = attachment_service.clean_filename(item.filename)
@@ -222,7 +230,51 @@ def _uploads(parsed: parse.ParsedMail) -> tuple[list[attachment_service.Upload],
             skipped.append(f"{name} (larger than {get_setting('uploads.max_size_mb')} MiB)")
         else:
             kept.append(attachment_service.Upload(name, item.data, item.content_type))
-    return kept, skipped
+            parts.append(item)
+    return kept, skipped, parts
+
+
+CID_SRC = re.compile(r"""(\ssrc\s*=\s*)(["']?)cid:([^"'\s>]+)\2""", re.IGNORECASE)
+
+
+def link_inline_images(article_id: int, parts: list[parse.Attachment]) -> int:
+    """Tie the stored attachments of a new article to the mail parts they came from: each
+    gets its ``Content-ID`` (and ``Content-Disposition: inline`` when the part was inline)
+    in its preferences, and every ``<img src="cid:...">`` of an HTML body is rewritten to
+    that attachment's download URL. Returns the number of references rewritten. Runs
+    inside the transaction that created the article (rows stored in upload order)."""
+    rows = list(
+        Attachment.objects.filter(object_type="Article", object_id=article_id).order_by("id")
+    )
+    urls: dict[str, str] = {}
+    for row, part in zip(rows, parts, strict=False):
+        if not part.content_id:
+            continue
+        prefs = dict(row.preferences or {})
+        prefs["Content-ID"] = part.content_id
+        if part.inline:
+            prefs["Content-Disposition"] = "inline"
+        Attachment.objects.filter(pk=row.pk).update(preferences=prefs)
+        urls[part.content_id.lower()] = reverse("tickets:attachment", args=[row.pk])
+    if not urls:
+        return 0
+    article = Article.objects.filter(pk=article_id).only("body", "content_type").first()
+    if article is None or article.content_type != "text/html":
+        return 0
+    rewritten = 0
+
+    def swap(match: re.Match[str]) -> str:
+        nonlocal rewritten
+        url = urls.get(unquote(match.group(3)).lower())
+        if url is None:
+            return match.group(0)  # a part that was not stored: left as it came
+        rewritten += 1
+        return f'{match.group(1)}"{url}"'
+
+    body = CID_SRC.sub(swap, article.body)
+    if rewritten:
+        Article.objects.filter(pk=article_id).update(body=body)
+    return rewritten
 
 
 def find_ticket(parsed: parse.ParsedMail) -> Ticket | None:

@@ -12,9 +12,11 @@ attempt goes back to ``pending`` with a backoff, and after ``mail.max_attempts``
 
 from __future__ import annotations
 
+import html as html_lib
 import logging
 import subprocess
 from datetime import timedelta
+from email.mime.image import MIMEImage
 from email.utils import formataddr, formatdate
 from typing import Any
 
@@ -23,11 +25,14 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import select_template
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from helpline.core import permissions as perms
+from helpline.core.models import Attachment
 from helpline.core.services.settings import get_setting, get_settings
 from helpline.lib.actor import Actor
+from helpline.lib.html import sanitize_html
 from helpline.mail import rules
 from helpline.mail.models import Delivery
 from helpline.tickets.models import Article, Ticket
@@ -35,6 +40,8 @@ from helpline.tickets.models import Article, Ticket
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=10)
+# inline images of an article travel with its notification up to this size in all
+INLINE_MAX_BYTES = 5 * 1024 * 1024
 
 
 def claim_delivery(delivery_id: int) -> bool:
@@ -165,6 +172,7 @@ def build_message(delivery: Delivery) -> EmailMultiAlternatives:
         first = ticket.articles.order_by("id").first()
         context["article"] = first
         context["article_text"] = _article_text(first) if first else ""
+    context["article_html"], images = inline_images(context["article"])
     language = delivery.language or "en"
     with translation.override(language):
         subject_text = " ".join(
@@ -198,7 +206,41 @@ def build_message(delivery: Delivery) -> EmailMultiAlternatives:
         connection=get_connection(),
     )
     message.attach_alternative(html, "text/html")
+    if images:
+        # multipart/related: the HTML and the images its cid: references point at
+        message.mixed_subtype = "related"
+        for row, content_id in images:
+            with row.store.open("rb") as handle:
+                part = MIMEImage(handle.read(), _subtype=row.content_type.split("/", 1)[1])
+            part.add_header("Content-ID", f"<{content_id}>")
+            part.add_header("Content-Disposition", "inline", filename=row.filename)
+            message.attach(part)
     return message
+
+
+def inline_images(article: Article | None) -> tuple[str, list[tuple[Attachment, str]]]:
+    """For an HTML article whose body shows some of its own images (mail taken in with
+    inline images): its safe HTML with each image's download URL turned back into a
+    ``cid:`` reference, and those images with their Content-IDs. ``("", [])`` otherwise, or
+    when the images weigh more than ``INLINE_MAX_BYTES`` (the mail quotes the text only)."""
+    if article is None or article.content_type != "text/html":
+        return "", []
+    rows = [
+        row
+        for row in Attachment.objects.filter(object_type="Article", object_id=article.pk)
+        if row.preferences.get("Content-ID") and row.content_type.startswith("image/")
+    ]
+    if not rows or sum(row.size for row in rows) > INLINE_MAX_BYTES:
+        return "", []
+    body = sanitize_html(article.body)
+    used: list[tuple[Attachment, str]] = []
+    for row in rows:
+        content_id = str(row.preferences["Content-ID"])
+        src = f'src="{reverse("tickets:attachment", args=[row.pk])}"'
+        if src in body:
+            body = body.replace(src, f'src="cid:{html_lib.escape(content_id)}"')
+            used.append((row, content_id))
+    return (body, used) if used else ("", [])
 
 
 def _article_text(article: Article) -> str:
@@ -250,3 +292,28 @@ def flush_outbox_as(actor: Actor) -> dict[str, int]:
     """``helpline mail flush``: send every due row now (``admin.channel``)."""
     perms.require(actor, perms.ADMIN_CHANNEL)
     return flush_outbox()
+
+
+def outbound_settings(actor: Actor) -> dict[str, Any]:
+    """How mail goes out (``admin.channel``), for the settings page: set from the
+    environment (``HELPLINE_SMTP_URL``, ``HELPLINE_FROM_EMAIL``), shown read-only, the
+    password never. ``smtp`` is False when mail is kept as files in the outbox folder."""
+    perms.require(actor, perms.ADMIN_CHANNEL)
+    smtp = settings.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
+    security = "tls" if settings.EMAIL_USE_SSL else "starttls" if settings.EMAIL_USE_TLS else ""
+    counts = {
+        status: Delivery.objects.filter(status=status).count()
+        for status in (Delivery.Status.PENDING, Delivery.Status.FAILED)
+    }
+    return {
+        "smtp": smtp,
+        "host": settings.EMAIL_HOST if smtp else "",
+        "port": settings.EMAIL_PORT if smtp else None,
+        "security": security if smtp else "",
+        "username": settings.EMAIL_HOST_USER if smtp else "",
+        "password_set": bool(settings.EMAIL_HOST_PASSWORD) if smtp else False,
+        "file_path": "" if smtp else str(getattr(settings, "EMAIL_FILE_PATH", "")),
+        "sender": settings.DEFAULT_FROM_EMAIL,
+        "pending": counts[Delivery.Status.PENDING],
+        "failed": counts[Delivery.Status.FAILED],
+    }

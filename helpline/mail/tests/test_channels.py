@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from helpline.lib.actor import Actor
-from helpline.lib.errors import Conflict, Invalid, NotFound, PermissionDenied
+from helpline.lib.errors import Conflict, Invalid, PermissionDenied
 from helpline.mail.models import Channel
 from helpline.mail.services.channels import add_channel, list_channels, parse_channel_url
 from helpline.mail.services.fetch import fetch_due_channels
@@ -63,8 +63,9 @@ def test_bad_channel_urls(url, security, code):
 def test_add_channel_needs_admin_channel_and_never_shows_the_password(people, admin_user):
     with pytest.raises(PermissionDenied):
         add_channel(Actor.for_user(people.agent), "imap://u:p@h", group="Service Desk")
-    with pytest.raises(NotFound):
+    with pytest.raises(Invalid) as unknown:
         add_channel(Actor.for_user(admin_user), "imap://u:p@h", group="Nowhere")
+    assert (unknown.value.code, unknown.value.field) == ("channel.group_unknown", "group")
     channel = add_channel(
         Actor.for_user(admin_user), "imaps://desk%40x.example:hunter2@h/INBOX", group="service desk"
     )

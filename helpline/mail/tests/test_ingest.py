@@ -154,6 +154,13 @@ EXPECTED = {
         "Plain ascii in an unknown",
         [],
     ),
+    "35_outlook_related_inline.eml": (
+        "ticket",
+        "Outlook crashes when opening the calendar",
+        "text/html",
+        "as soon as I open the calendar",
+        ["image001.png", "image002.gif"],
+    ),
 }
 
 
@@ -388,3 +395,79 @@ def test_failed_and_reprocess_commands(channel, commit, capsys):
     assert capsys.readouterr().out == f"Failed mail {failed.pk}: failed no sender address.\n"
     assert main(["mail", "reprocess", "999999"]) == 2
     assert "no failed mail 999999" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("name", "images"),
+    [
+        ("09_inline_image.eml", {"screenshot.png": "shot1@client"}),
+        (
+            "35_outlook_related_inline.eml",
+            {
+                "image001.png": "image001.png@01DB0E1A.2F3C4D50",
+                "image002.gif": "image002.gif@01DB0E1A.2F3C4D50",
+            },
+        ),
+    ],
+)
+def test_inline_images_point_at_their_attachments(name, images, channel, commit, client, people):
+    """multipart/related: each ``cid:`` image of the HTML body is rewritten to its stored
+    attachment's download URL (kept by the sanitizer), the attachment remembers its
+    Content-ID, and an agent of the group can load the image from that URL."""
+    from django.urls import reverse
+
+    from helpline.lib.html import article_html
+
+    with commit():
+        outcome = ingest_raw((CORPUS / name).read_bytes(), channel=channel)
+    article = Article.objects.get(pk=outcome.article_id)
+    stored = {a.filename: a for a in Attachment.objects.filter(object_id=article.pk)}
+    assert set(stored) == set(images)
+    assert "cid:" not in article.body
+    shown = article_html(article)
+    for filename, content_id in images.items():
+        row = stored[filename]
+        url = reverse("tickets:attachment", args=[row.pk])
+        assert f'src="{url}"' in article.body
+        assert f'src="{url}"' in shown  # the sanitizer keeps the rewritten src
+        assert row.preferences["Content-ID"] == content_id
+        assert row.preferences["Content-Disposition"] == "inline"
+    client.force_login(people.agent)
+    first = stored[sorted(images)[0]]
+    response = client.get(reverse("tickets:attachment", args=[first.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == first.content_type
+    assert b"".join(response.streaming_content) == first.store.open("rb").read()
+    client.force_login(people.outsider)  # an agent of another group may not load it
+    assert client.get(reverse("tickets:attachment", args=[first.pk])).status_code == 404
+
+
+def test_cid_of_an_attachment_not_stored_is_left_as_it_came(channel, commit):
+    """An image whose type is not allowed is not stored: its reference stays a ``cid:``
+    (no link to another file), and the article names the part it did not keep."""
+    update_setting(Actor.system(), "uploads.allowed_extensions", ["pdf"])
+    with commit():
+        outcome = ingest_raw(
+            (CORPUS / "35_outlook_related_inline.eml").read_bytes(), channel=channel
+        )
+    article = Article.objects.get(pk=outcome.article_id)
+    assert 'src="cid:image001.png@01DB0E1A.2F3C4D50"' in article.body
+    assert "image001.png (type not allowed)" in article.body
+    assert not Attachment.objects.filter(object_id=article.pk).exists()
+
+
+def test_inline_images_of_a_reply_are_linked_too(channel, commit):
+    """A reply (an article on an existing ticket) gets the same rewriting."""
+    with commit():
+        ingest_raw(_reply("", "x", "first", 1), channel=channel)
+    raw = (CORPUS / "09_inline_image.eml").read_bytes()
+    raw = raw.replace(
+        b"Message-ID: <corpus-9@client.example>",
+        b"Message-ID: <corpus-9r@client.example>\nIn-Reply-To: <reply-1@client.example>",
+    )
+    with commit():
+        outcome = ingest_raw(raw, channel=channel)
+    assert outcome.kind == "article"
+    article = Article.objects.get(pk=outcome.article_id)
+    row = Attachment.objects.get(object_id=article.pk)
+    assert f'src="/tickets/attachments/{row.pk}/"' in article.body

@@ -281,3 +281,60 @@ def test_digest_and_flush_commands_need_admin_channel(smtp, people, commit, admi
     assert capsys.readouterr().out == "Digest: nothing to do.\n"
     assert main(["mail", "flush"]) == 0
     assert capsys.readouterr().out == "Outbox: nothing to do.\n"
+
+
+def test_html_article_with_inline_images_is_mailed_as_multipart_related(
+    smtp, people, commit, settings
+):
+    """A customer's Outlook mail with two inline images, then a follower's notification:
+    the HTML part refers to the images by cid:, the images travel as related parts."""
+    from pathlib import Path
+
+    from helpline.core.models import Attachment
+    from helpline.mail.models import Channel
+    from helpline.mail.services.ingest import ingest_raw
+
+    settings.DEFAULT_FROM_EMAIL = "support@helpline.test"
+    channel = Channel.objects.create(
+        name="support", group=people.group, host="h", port=143, username="u", password="p"
+    )
+    raw = (
+        Path(__file__).parent / "fixtures" / "mail" / "35_outlook_related_inline.eml"
+    ).read_bytes()
+    with commit():
+        first = ingest_raw(raw, channel=channel)
+    with commit():
+        services.follow_ticket(Actor.for_user(people.follower), first.ticket_id)
+    smtp.inbox.messages.clear()
+    reply = raw.replace(
+        b"Message-ID: <DB9PR10MB5170A1B2C3D4E5F60718293A4B5C6@",
+        b"In-Reply-To: <DB9PR10MB5170A1B2C3D4E5F60718293A4B5C6@DB9PR10MB5170.EURPRD10.PROD"
+        b".OUTLOOK.COM>\nMessage-ID: <reply-2@",
+    )
+    with commit():
+        second = ingest_raw(reply, channel=channel)
+    assert second.kind == "article"
+    mail = smtp.inbox.to("fred@example.com")[0]
+    assert mail.get_content_type() == "multipart/related"
+    html = mail.get_body(("html",)).get_content()
+    assert 'src="cid:image001.png@01DB0E1A.2F3C4D50"' in html
+    assert 'src="cid:image002.gif@01DB0E1A.2F3C4D50"' in html
+    assert "as soon as I open the calendar" in html
+    images = {
+        part["Content-ID"]: part for part in mail.walk() if part.get_content_maintype() == "image"
+    }
+    assert set(images) == {
+        "<image001.png@01DB0E1A.2F3C4D50>",
+        "<image002.gif@01DB0E1A.2F3C4D50>",
+    }
+    stored = Attachment.objects.get(object_id=second.article_id, filename="image001.png")
+    assert (
+        images["<image001.png@01DB0E1A.2F3C4D50>"].get_content() == stored.store.open("rb").read()
+    )
+    assert images["<image001.png@01DB0E1A.2F3C4D50>"].get_content_disposition() == "inline"
+    # a plain article still goes as text and HTML alternatives, nothing related
+    smtp.inbox.messages.clear()
+    with commit():
+        services.add_article(Actor.for_user(people.agent), first.ticket_id, body="On it.")
+    plain = smtp.inbox.to("fred@example.com")[0]
+    assert plain.get_content_type() == "multipart/alternative"

@@ -4,6 +4,7 @@ from helpline.tickets.models.priority import TicketPriority
 from helpline.tickets.models.sla import Calendar, EscalationBreach, EscalationPause, Sla
 from helpline.tickets.models.state import TicketState, TicketStateType
 from helpline.tickets.models.ticket import Subscription, Ticket, TicketCounter
+from helpline.tickets.models.view import SavedView
 
 __all__ = [
     "Article",
@@ -12,6 +13,7 @@ __all__ = [
     "Calendar",
     "EscalationBreach",
     "EscalationPause",
+    "SavedView",
     "Sla",
     "Subscription",
     "Ticket",

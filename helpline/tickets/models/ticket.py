@@ -85,6 +85,10 @@ class Ticket(Audited):
     resolution = models.TextField(blank=True, default="")
     custom_field = models.CharField(max_length=1000, blank=True, default="")
     attributes = models.JSONField(default=dict, blank=True)
+    # What was typed into the project's custom form (NodePoint), as filed: a list of
+    # {"name", "label", "type", "value"} in the form's order (a client also has "text", its
+    # name), so the ticket keeps its values and labels when the form changes later.
+    form_values = models.JSONField(default=list, blank=True)
     note = models.TextField(blank=True, default="")
     type = models.CharField(max_length=100, blank=True, default="")
     preferences = models.JSONField(default=dict, blank=True)

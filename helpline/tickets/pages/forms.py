@@ -79,13 +79,33 @@ class TicketFilterForm(StyledForm):
             ("oldest", _("Oldest first")),
             ("updated", _("Recently updated")),
             ("priority", _("Highest priority")),
+            ("relevance", _("Best match (when searching)")),
         ],
     )
 
 
-class NewTicketForm(StyledForm):
-    """The default form: group, title, description, the configured custom field and files."""
+class SaveViewForm(StyledForm):
+    """Save the list's filters under a name; admins also choose whom to share it with."""
 
+    name = forms.CharField(label=_("View name"), max_length=100)
+    sharing = forms.ChoiceField(
+        label=_("Shared with"),
+        required=False,
+        choices=[
+            ("personal", _("Only me")),
+            ("everyone", _("Everyone")),
+            ("role", _("One role")),
+        ],
+    )
+    role = forms.TypedChoiceField(label=_("Role"), required=False, coerce=int, empty_value=None)
+
+
+class NewTicketForm(StyledForm):
+    """The default form: group, title, description, the configured custom field and files.
+    With a project chosen the group goes (the project files into its own) and the
+    project's custom form, if it has one, replaces the custom field (``add_form_fields``)."""
+
+    project = forms.IntegerField(required=False, widget=forms.HiddenInput)
     group = forms.TypedChoiceField(label=_("Group"), coerce=int)
     title = forms.CharField(label=_("Title"), max_length=250)
     body = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 8}))
@@ -126,3 +146,73 @@ class TicketUpdateForm(StyledForm):
 
 class TagForm(StyledForm):
     name = forms.CharField(label=_("Tag"), max_length=100)
+
+
+class ChooseProjectForm(StyledForm):
+    """The first step of the new-ticket page: a project (its form), or none (the default
+    form)."""
+
+    project = forms.TypedChoiceField(
+        label=_("Project"), required=False, coerce=int, empty_value=None
+    )
+
+
+FORM_FIELD_PREFIX = "cf_"
+
+
+def add_form_fields(
+    form: forms.Form, fields: list[dict[str, Any]], clients: list[tuple[int, str]]
+) -> None:
+    """Add a NodePoint custom form's fields (``CustomForm.fields``) to ``form``, named
+    ``cf_<name>``. Only the shape of each value is parsed here; the ticket service checks
+    it (``clean_form_values``)."""
+    for spec in fields:
+        required = bool(spec["required"])
+        kind = spec["type"]
+        label = spec["label"]
+        field: forms.Field
+        if kind == "textarea":
+            field = forms.CharField(
+                label=label, required=required, widget=forms.Textarea(attrs={"rows": 4})
+            )
+        elif kind == "checkbox":
+            field = forms.BooleanField(label=label, required=required)
+        elif kind == "url":
+            field = forms.CharField(
+                label=label, required=required, widget=forms.URLInput(), max_length=2000
+            )
+        elif kind == "select":
+            field = forms.ChoiceField(
+                label=label,
+                required=required,
+                choices=[("", "—"), *((o, o) for o in spec["options"])],
+            )
+        elif kind == "rating":
+            field = forms.ChoiceField(
+                label=label,
+                required=required,
+                choices=[("", "—"), *((str(n), f"{n} / 5") for n in range(1, 6))],
+            )
+        elif kind == "date":
+            field = forms.CharField(
+                label=label, required=required, widget=forms.DateInput(attrs={"type": "date"})
+            )
+        elif kind == "client":
+            field = forms.ChoiceField(label=label, required=required, choices=[("", "—"), *clients])
+        elif kind == "item":
+            field = forms.IntegerField(
+                label=label, required=required, min_value=1, help_text=_("The item's number.")
+            )
+        else:
+            field = forms.CharField(label=label, required=required, max_length=1000)
+        form.fields[FORM_FIELD_PREFIX + spec["name"]] = field
+
+
+def form_values(form: forms.Form, fields: list[dict[str, Any]]) -> dict[str, Any]:
+    """What was typed into the custom form's fields, by the form's own field names."""
+    values: dict[str, Any] = {}
+    for spec in fields:
+        value = form.cleaned_data.get(FORM_FIELD_PREFIX + spec["name"])
+        if value not in (None, ""):
+            values[spec["name"]] = str(value) if spec["type"] == "client" else value
+    return values

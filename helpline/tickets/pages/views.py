@@ -5,7 +5,7 @@ reads) with the request's actor, then renders or redirects; who may do what is d
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -15,9 +15,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from helpline.core import permissions as perms
 from helpline.core import selectors as core_selectors
 from helpline.core.services import tags as tag_service
 from helpline.core.services.settings import get_setting
@@ -26,10 +28,12 @@ from helpline.lib.actor import Actor
 from helpline.lib.errors import DomainError, NotFound
 from helpline.lib.html import render_markdown
 from helpline.lib.pages import actor_for, render_page, show_error
+from helpline.projects.services import forms as project_forms
 from helpline.tickets import permissions, selectors, services
 from helpline.tickets.models import Ticket
 from helpline.tickets.pages import errors, forms
 from helpline.tickets.selectors import TicketFilters
+from helpline.tickets.services.saved_views import VIEW_FILTERS
 
 CSV_COLUMNS = (
     "number",
@@ -53,8 +57,9 @@ def _person(user: Any) -> str:
     return f"{user.fullname} ({user.login})" if user.fullname else user.login
 
 
-def _filter_form(request: HttpRequest, actor: Actor) -> tuple[forms.TicketFilterForm, bool]:
-    choices = selectors.list_choices(actor)
+def _filter_form(
+    request: HttpRequest, actor: Actor, choices: selectors.ListChoices
+) -> tuple[forms.TicketFilterForm, bool]:
     form = forms.TicketFilterForm(request.GET or None)
     f = form.fields
     f["state"].choices = _choices(choices.states)  # type: ignore[attr-defined]
@@ -97,34 +102,184 @@ def _filters(form: forms.TicketFilterForm) -> TicketFilters:
     )
 
 
+class _FoundPage(Sequence[Ticket]):
+    """A ranked search page inside its ``total`` results, for Django's paginator (the
+    page's rows are already read)."""
+
+    def __init__(self, rows: list[Ticket], total: int) -> None:
+        self.rows, self.total = rows, total
+
+    def count(self) -> int:  # type: ignore[override]
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.rows if isinstance(index, slice) else self.rows[index]
+
+
+def _page_number(request: HttpRequest) -> int:
+    value = request.GET.get("page", "")
+    return int(value) if value.isdigit() and int(value) > 0 else 1
+
+
 @login_required
 def ticket_list(request: HttpRequest) -> HttpResponse:
     """Flicket's filters and NodePoint's list: every filter narrows inside one query, a page
-    is read in three (count, ids, rows)."""
+    is read in three (count, ids, rows). The search box is the full-text search (the API's
+    query language), best match first unless another sort is chosen."""
     actor = actor_for(request)
-    form, agent = _filter_form(request, actor)
-    qs = selectors.list_tickets(actor, _filters(form))
+    choices = selectors.list_choices(actor, profile=permissions.ticket_access(actor))
+    form, agent = _filter_form(request, actor, choices)
+    filters = _filters(form)
     sort = form.cleaned_data.get("sort") if form.is_bound and form.is_valid() else ""
-    if sort and sort != "newest":
-        qs = qs.order_by(forms.SORTS[sort], "-id")
-    if request.GET.get("format") == "csv":
-        return _csv(qs)
-    per_page = int(get_setting("site.posts_per_page") or 50)
-    paginator = Paginator(qs.values_list("pk", flat=True), max(1, min(per_page, 500)))
-    page = paginator.get_page(request.GET.get("page"))
-    rows = selectors.page_of(
-        qs, page.number, paginator.per_page, related=(*selectors.LIST_RELATED, "owner", "customer")
-    )
+    per_page = max(1, min(int(get_setting("site.posts_per_page") or 50), 500))
+    related = (*selectors.LIST_RELATED, "owner", "customer")
+    rows: list[Ticket] = []
+    try:
+        qs = selectors.list_tickets(actor, filters)
+        if sort and sort not in ("newest", "relevance"):
+            qs = qs.order_by(forms.SORTS[sort], "-id")
+        if request.GET.get("format") == "csv":
+            return _csv(qs)
+        if filters.text.strip() and sort in ("", "relevance"):
+            found = selectors.search_page(
+                actor, filters, page=_page_number(request), per_page=per_page, related=related
+            )
+            page = Paginator(_FoundPage(found.tickets, found.total), per_page).page(found.number)
+            rows = found.tickets
+        else:
+            paginator = Paginator(qs.values_list("pk", flat=True), per_page)
+            page = paginator.get_page(request.GET.get("page"))
+            rows = selectors.page_of(qs, page.number, paginator.per_page, related=related)
+    except DomainError as error:  # a search the language does not accept
+        show_error(form, error, message=errors.text(error), fields={"query": "q"})
+        page = Paginator([], per_page).page(1)
     context = {
         "form": form,
         "page_obj": page,
         "tickets": rows,
         "is_agent": agent,
         "now": clock.now(),
+        **_views_context(request, actor),
     }
     if agent:
-        context["bulk_form"] = _update_form(actor, None)
+        context["bulk_form"] = _update_form(actor, None, choices=choices)
     return render(request, "tickets/list.html", context)
+
+
+def _views_context(request: HttpRequest, actor: Actor) -> dict[str, Any]:
+    """The saved views of the list's sidebar and the form that saves the current one."""
+    views = list(selectors.saved_views(actor))
+    current = request.GET.get("view", "")
+    form = _save_view_form(actor)
+    return {
+        "saved_views": views,
+        "current_view": next((v for v in views if str(v.pk) == current), None),
+        "save_view_form": form,
+        "view_filters": {k: v for k, v in request.GET.items() if k in VIEW_FILTERS},
+    }
+
+
+def _save_view_form(actor: Actor, data: Any = None) -> forms.SaveViewForm:
+    """The name, and for admins whom to share with (the active roles)."""
+    form = forms.SaveViewForm(data)
+    if actor.has(perms.ADMIN):
+        roles = list(core_selectors.admin_roles(actor))
+        form.fields["role"].choices = _choices(roles)  # type: ignore[attr-defined]
+    else:
+        del form.fields["sharing"], form.fields["role"]
+    return form
+
+
+@login_required
+@require_POST
+def view_save(request: HttpRequest) -> HttpResponse:
+    """Save the list's current filters and sort under a name (admins may share it)."""
+    actor = actor_for(request)
+    form = _save_view_form(actor, request.POST)
+    back = reverse("tickets:list")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            view = services.save_view(
+                actor,
+                name=data["name"],
+                filters=request.POST,
+                sharing=data.get("sharing") or "personal",
+                role=data.get("role") or None,
+            )
+        except DomainError as error:
+            messages.error(request, errors.text(error))
+        else:
+            messages.success(request, _("The view “%(name)s” is saved.") % {"name": view.name})
+            return redirect(_view_url(view))
+    else:
+        messages.error(request, _("Give the view a name."))
+    filters = {k: str(v) for k, v in request.POST.items() if k in VIEW_FILTERS}
+    return redirect(f"{back}?{urlencode(filters)}" if filters else back)
+
+
+def _view_url(view: Any) -> str:
+    """The list with the view's parameters, always in the same order (PostgreSQL's jsonb
+    keeps no key order)."""
+    ordered = {name: view.filters[name] for name in VIEW_FILTERS if name in view.filters}
+    query = urlencode({**ordered, "view": view.pk})
+    return f"{reverse('tickets:list')}?{query}"
+
+
+@login_required
+def view_open(request: HttpRequest, view_id: int) -> HttpResponse:
+    """Open a saved view: the list with its filters (in the reader's own scope)."""
+    try:
+        view = selectors.get_saved_view(actor_for(request), view_id)
+    except NotFound:
+        raise Http404 from None
+    return redirect(_view_url(view))
+
+
+@login_required
+def view_manage(request: HttpRequest) -> HttpResponse:
+    """The views the user may open, with rename and delete for those they may change."""
+    actor = actor_for(request)
+    admin = actor.has(perms.ADMIN)
+    rows = [
+        {
+            "view": view,
+            "changeable": view.owner_id == actor.user_id if view.sharing == "personal" else admin,
+        }
+        for view in selectors.saved_views(actor)
+    ]
+    return render(request, "tickets/views.html", {"rows": rows})
+
+
+@login_required
+@require_POST
+def view_rename(request: HttpRequest, view_id: int) -> HttpResponse:
+    try:
+        services.update_view(actor_for(request), view_id, name=request.POST.get("name", ""))
+    except NotFound:
+        raise Http404 from None
+    except DomainError as error:
+        messages.error(request, errors.text(error))
+    else:
+        messages.success(request, _("The view is renamed."))
+    return redirect("tickets:views")
+
+
+@login_required
+@require_POST
+def view_delete(request: HttpRequest, view_id: int) -> HttpResponse:
+    try:
+        services.delete_view(actor_for(request), view_id)
+    except NotFound:
+        raise Http404 from None
+    except DomainError as error:
+        messages.error(request, errors.text(error))
+    else:
+        messages.success(request, _("The view is deleted."))
+    return redirect("tickets:views")
 
 
 def _csv(qs: Any) -> HttpResponse:
@@ -212,8 +367,14 @@ def _changes(
     return changes
 
 
-def _update_form(actor: Actor, ticket: Ticket | None, data: Any = None) -> forms.TicketUpdateForm:
-    choices = selectors.list_choices(actor)
+def _update_form(
+    actor: Actor,
+    ticket: Ticket | None,
+    data: Any = None,
+    *,
+    choices: selectors.ListChoices | None = None,
+) -> forms.TicketUpdateForm:
+    choices = choices or selectors.list_choices(actor)
     form = forms.TicketUpdateForm(data)
     f = form.fields
     f["state"].choices = _choices(choices.states)  # type: ignore[attr-defined]
@@ -248,8 +409,10 @@ def _ticket_context(request: HttpRequest, actor: Actor, ticket_id: int) -> dict[
     profile = permissions.ticket_access(actor)
     try:
         ticket = selectors.get_ticket(actor, ticket_id, profile=profile)
-        articles = list(selectors.list_articles(actor, ticket.pk).select_related("created_by"))
-        history = list(selectors.ticket_history(actor, ticket.pk))
+        articles = list(
+            selectors.list_articles(actor, ticket.pk, profile=profile).select_related("created_by")
+        )
+        history = list(selectors.ticket_history(actor, ticket.pk, profile=profile))
     except NotFound:
         raise Http404 from None
     ticket = (
@@ -267,7 +430,9 @@ def _ticket_context(request: HttpRequest, actor: Actor, ticket_id: int) -> dict[
     user_id = actor.user_id
     following = (
         user_id is not None
-        and selectors.ticket_followers(actor, ticket.pk).filter(user_id=user_id).exists()
+        and selectors.ticket_followers(actor, ticket.pk, profile=profile)
+        .filter(user_id=user_id)
+        .exists()
     )
     return {
         "ticket": ticket,
@@ -287,7 +452,11 @@ def _ticket_context(request: HttpRequest, actor: Actor, ticket_id: int) -> dict[
         "can_tag": permissions.can_tag_ticket(actor, ticket, profile=profile),
         "can_follow": user_id is not None,
         "reply_form": forms.ReplyForm(),
-        "update_form": _update_form(actor, ticket) if manage else None,
+        "update_form": _update_form(
+            actor, ticket, choices=selectors.list_choices(actor, profile=profile)
+        )
+        if manage
+        else None,
         "tag_form": forms.TagForm(),
     }
 
@@ -443,46 +612,90 @@ def markdown_preview(request: HttpRequest) -> HttpResponse:
 
 
 def ticket_new(request: HttpRequest) -> HttpResponse:
-    """The default form (title, description, the configured custom field, files); guests
-    while guest tickets are allowed."""
+    """The new-ticket page (NodePoint): first a project, optionally; then the default form
+    (group, title, description, the configured custom field, files) or, for a project with
+    a custom form, that form. Choosing a project swaps the form in place with HTMX and
+    works as a plain GET without JavaScript. Guests while guest tickets are allowed."""
     actor = actor_for(request)
     if actor.is_guest and not get_setting("tickets.allow_guest_tickets"):
         return redirect(f"{reverse('core:login')}?next={reverse('tickets:new')}")
     groups = selectors.groups_for_create(actor)
+    projects = selectors.projects_for_create(actor)
+    wanted = (request.POST if request.method == "POST" else request.GET).get("project", "")
+    project = next((p for p in projects if str(p.pk) == wanted), None)
+    custom_form = project_forms.form_for_project(project) if project is not None else None
+    chooser = forms.ChooseProjectForm(initial={"project": project.pk if project else None})
+    chooser.fields["project"].choices = [  # type: ignore[attr-defined]
+        ("", _("No project (the default form)")),
+        *((p.pk, p.name) for p in projects),
+    ]
     data = request.POST if request.method == "POST" else None
-    form = forms.NewTicketForm(data, request.FILES or None)
-    form.fields["group"].choices = [(g.pk, g.name) for g in groups]  # type: ignore[attr-defined]
-    if len(groups) == 1:
-        form.fields["group"].initial = groups[0].pk
+    form = forms.NewTicketForm(data, request.FILES or None, initial={"project": wanted})
+    if project is not None:
+        del form.fields["group"]
+    else:
+        del form.fields["project"]
+        form.fields["group"].choices = [(g.pk, g.name) for g in groups]  # type: ignore[attr-defined]
+        if len(groups) == 1:
+            form.fields["group"].initial = groups[0].pk
     if not actor.is_guest:
         del form.fields["submitter_email"]
     else:
         form.fields["submitter_email"].required = True
-    custom = _custom_field(form)
+    custom = False
+    if custom_form is not None:
+        clients = selectors.form_clients() if _has_client_field(custom_form.fields) else []
+        forms.add_form_fields(form, custom_form.fields, clients)
+        form.order_fields(["title", "body"])
+    else:
+        custom = _custom_field(form)
     if request.method == "POST" and form.is_valid():
         values = form.cleaned_data
         extra: dict[str, Any] = {}
         if custom:
             extra["custom_field"] = values.get("custom_field")
+        if project is not None:
+            extra["project"] = project.pk
+        else:
+            extra["group"] = values["group"]
+        if custom_form is not None:
+            extra["form_values"] = forms.form_values(form, custom_form.fields)
         try:
             ticket = services.create_ticket(
                 actor,
                 title=values["title"],
                 body=values["body"],
                 content_type="text/markdown",
-                group=values["group"],
                 submitter_email=values.get("submitter_email") or "",
                 attachments=forms.uploads_of(values["attachments"]),
                 **extra,
             )
         except DomainError as error:
-            show_error(form, error, message=errors.text(error), fields={"group_id": "group"})
+            fields = {"group_id": "group"}
+            if custom_form is not None:
+                fields.update({f["name"]: forms.FORM_FIELD_PREFIX + f["name"]
+                               for f in custom_form.fields})  # fmt: skip
+            show_error(form, error, message=errors.text(error), fields=fields)
         else:
             messages.success(request, _("Ticket %(number)s is filed.") % {"number": ticket.number})
             if actor.is_guest:
                 return redirect("core:home")
             return redirect(_detail_url(ticket.pk))
-    return render_page(request, "tickets/new.html", {"form": form})
+    context = {
+        "form": form,
+        "chooser": chooser,
+        "projects": projects,
+        "project": project,
+        "custom_form": custom_form,
+        "has_groups": bool(groups),
+    }
+    return render_page(
+        request, "tickets/new.html", context, partial="tickets/partials/_new_form.html"
+    )
+
+
+def _has_client_field(fields: list[dict[str, Any]]) -> bool:
+    return any(f["type"] == "client" for f in fields)
 
 
 def _custom_field(form: forms.NewTicketForm) -> bool:

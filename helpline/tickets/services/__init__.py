@@ -20,6 +20,7 @@ from helpline.tickets.services.lifecycle import (
     unhold_ticket,
 )
 from helpline.tickets.services.merge import merge_ticket
+from helpline.tickets.services.saved_views import delete_view, save_view, update_view
 from helpline.tickets.services.states import (
     create_priority,
     create_state,
@@ -44,6 +45,7 @@ __all__ = [
     "delete_priority",
     "delete_state",
     "delete_ticket",
+    "delete_view",
     "ensure_default_category",
     "follow_ticket",
     "hold_ticket",
@@ -52,10 +54,12 @@ __all__ = [
     "remove_assignee",
     "reopen_ticket",
     "resolve_ticket",
+    "save_view",
     "unfollow_ticket",
     "unhold_ticket",
     "update_priority",
     "update_state",
     "update_ticket",
     "update_ticket_with_article",
+    "update_view",
 ]

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from helpline.core import permissions as perms
 from helpline.core import rules as people_rules
-from helpline.core.models import HistoryEntry, User
+from helpline.core.models import HistoryEntry, Organization, User
 from helpline.core.services import attachments as attachment_service
 from helpline.core.services import history
 from helpline.core.services.attributes import clean_attribute_values
@@ -20,6 +20,8 @@ from helpline.core.services.users import create_user
 from helpline.lib import clock, events
 from helpline.lib.actor import Actor
 from helpline.lib.errors import Invalid, PermissionDenied
+from helpline.projects.models import Project
+from helpline.projects.services import forms as project_forms
 from helpline.tickets import permissions, rules, sla_rules
 from helpline.tickets.events import TicketCreated
 from helpline.tickets.models import Article, ArticleSender, Ticket, TicketCounter
@@ -45,6 +47,38 @@ def _may_create_anything(actor: Actor) -> bool:
     if actor.has_any(perms.ADMIN, perms.TICKET_AGENT, perms.TICKET_CUSTOMER):
         return True
     return actor.is_guest and bool(get_setting("tickets.allow_guest_tickets"))
+
+
+def _form_values(project: Project | None, values: Any) -> list[dict[str, Any]]:
+    """The project's custom form filled in with ``values``, as stored on the ticket."""
+    if values is None:
+        return []
+    form = project_forms.form_for_project(project) if project is not None else None
+    if form is None:
+        if values:
+            raise Invalid(
+                "this ticket has no custom form", code="ticket.form_unexpected", field="form_values"
+            )
+        return []
+    clean = project_forms.clean_form_values(form, values)
+    stored: list[dict[str, Any]] = []
+    client_ids = [
+        clean[f["name"]] for f in form.fields if f["type"] == "client" and f["name"] in clean
+    ]
+    names = dict(Organization.objects.filter(pk__in=client_ids).values_list("pk", "name"))
+    for field in form.fields:
+        if field["name"] not in clean:
+            continue
+        entry = {
+            "name": field["name"],
+            "label": field["label"],
+            "type": field["type"],
+            "value": clean[field["name"]],
+        }
+        if field["type"] == "client":
+            entry["text"] = names.get(clean[field["name"]], "")
+        stored.append(entry)
+    return stored
 
 
 def create_ticket(
@@ -78,6 +112,7 @@ def create_ticket(
     attachments: Sequence[attachment_service.Upload] = (),
     custom_field: Any = None,
     attributes: Mapping[str, Any] | None = None,
+    form_values: Any = None,
     pending_time: Any = None,
     resolution: str = "",
     time_unit: Any = None,
@@ -93,6 +128,12 @@ def create_ticket(
     - Customer: by id, login or email; an agent naming an unknown email creates that customer
       on first contact. The organization is the customer's unless an agent names one; a
       closed organization takes no tickets.
+    - Custom form (NodePoint): ``form_values`` (field name -> value) is what was typed into
+      the project's active custom form; it is checked by
+      ``projects.services.forms.clean_form_values`` (``Invalid`` naming the form's field)
+      and stored in ``Ticket.form_values`` with the labels. Values for a project without a
+      form are refused (``form_values``). A door that knows no forms passes ``None`` (as
+      NodePoint's ``add_ticket`` call, which only has ``custom=``) and nothing is checked.
     - Project auto-assign users become assignees; the number comes from the locked counter
       with ``tickets.number_prefix``.
     - The description sets the contact times by Zammad's rule (``sla_rules.contact_of``): a
@@ -249,6 +290,7 @@ def create_ticket(
     )
     custom = rules.clean_custom_field(custom_field, str(get_setting("tickets.custom_field_type")))
     attribute_values = clean_attribute_values("Ticket", dict(attributes)) if attributes else {}
+    stored_form = _form_values(placement.project, form_values)
     minutes = rules.clean_time_unit(time_unit)
 
     # The first article.
@@ -321,6 +363,7 @@ def create_ticket(
             resolution=resolution_text,
             custom_field=custom,
             attributes=attribute_values,
+            form_values=stored_form,
             note=(note or "").strip(),
             pending_time=pending_at if state_row.is_pending else None,
             article_count=1,

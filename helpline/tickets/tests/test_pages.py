@@ -16,6 +16,7 @@ from helpline.core.models import Attachment, Tagging
 from helpline.core.services import settings as runtime
 from helpline.core.services import tags as tag_service
 from helpline.lib.actor import Actor
+from helpline.search.services.index import refresh_documents
 from helpline.testing.factories import ArticleFactory, TicketFactory
 from helpline.tickets.models import Article, Subscription, Ticket
 
@@ -57,6 +58,7 @@ def test_list_filters_by_text_state_owner_tag_and_customer(client, world):
     second.owner = world.agent
     second.save()
     tag_service.add_tag(Actor.system(), "Ticket", world.ticket.pk, "hardware")
+    refresh_documents("ticket", [world.ticket.pk, second.pk])  # factories publish no events
     login(client, world.agent)
 
     def titles(query: str) -> list[str]:
@@ -87,8 +89,8 @@ def test_list_pages_by_the_configured_size(client, world):
 
 
 def test_csv_export_keeps_the_filters_and_the_row_limit(client, world):
-    for n in range(3):
-        TicketFactory(title=f"=cmd {n}", group=world.group)
+    made = [TicketFactory(title=f"=cmd {n}", group=world.group) for n in range(3)]
+    refresh_documents("ticket", [t.pk for t in made])
     runtime.update_setting(Actor.system(), "site.csv_dump_limit", 2)
     response = login(client, world.agent).get("/tickets/?format=csv&q=cmd")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -414,3 +416,33 @@ def test_the_update_form_keeps_an_owner_outside_the_group(client, world):
     form = login(client, world.agent).get(f"/tickets/{world.ticket.pk}/").context["update_form"]
     assert (world.admin.pk, f"{world.admin.fullname} (boss)") in form.fields["owner"].choices
     assert form.initial["owner"] == world.admin.pk
+
+
+def test_list_page_with_50_tickets_stays_within_its_query_budget(client, world):
+    """A page of 50 rows is read in a fixed number of queries (count, ids, rows with their
+    relations), whatever the rows hold; the budget covers session, settings, filters'
+    choices and saved views."""
+    for n in range(50):
+        TicketFactory(
+            title=f"Row {n}", group=world.group, customer=world.customer, owner=world.agent
+        )
+    login(client, world.agent)
+    client.get("/tickets/")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/tickets/")
+    assert len(response.context["tickets"]) == 50
+    assert len(queries) <= 24, "\n".join(q["sql"][:120] for q in queries.captured_queries)
+
+
+def test_ticket_page_with_30_articles_stays_within_its_query_budget(client, world):
+    for n in range(30):
+        ArticleFactory(
+            ticket=world.ticket, body=f"Note {n}", internal=n % 3 == 0, created_by=world.agent
+        )
+    login(client, world.agent)
+    url = f"/tickets/{world.ticket.pk}/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert len(response.context["articles"]) == 31
+    assert len(queries) <= 34, "\n".join(q["sql"][:120] for q in queries.captured_queries)
