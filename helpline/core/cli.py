@@ -212,6 +212,13 @@ def cmd_backup(args: argparse.Namespace) -> int:
         f"{report.files:,} files ({report.bytes / 1e6:,.1f} MB) to {target} "
         f"({size / 1e6:,.1f} MB) in {report.seconds:.1f} s."
     )
+    if report.missing:
+        shown = ", ".join(report.missing[:3]) + (", ..." if len(report.missing) > 3 else "")
+        print(
+            f"Warning: {len(report.missing):,} files named by attachments were not in the "
+            f"storage and are not in the backup: {shown}",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -92,6 +92,7 @@ class BackupReport:
     files: int = 0
     bytes: int = 0
     seconds: float = 0.0
+    missing: list[str] = field(default_factory=list)  # named by rows, absent from the storage
 
 
 @dataclass
@@ -230,7 +231,11 @@ def backup_install(
                         done += len(batch)
                         progress(label, done, total)
                 report.rows[label] = done
-        report.files = len(stored)
+        # A row may name a file the storage lost: it is reported, and the backup goes on.
+        present: list[str] = []
+        for name in sorted(stored):
+            (present if default_storage.exists(name) else report.missing).append(name)
+        report.files = len(present)
         manifest = {
             "format": FORMAT,
             "version": VERSION,
@@ -240,6 +245,7 @@ def backup_install(
             "migrations": migrations,
             "models": [{"model": label, "rows": n} for label, n in report.rows.items()],
             "files": report.files,
+            "missing_files": len(report.missing),
         }
         partial = target.with_name(f".{target.name}.partial")
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -248,14 +254,14 @@ def backup_install(
                 _add_bytes(tar, MANIFEST, json.dumps(manifest, indent=2).encode())
                 for label in report.rows:
                     tar.add(work / f"{label}.jsonl", arcname=f"{DATA_DIR}{label}.jsonl")
-                for done, name in enumerate(sorted(stored), start=1):
+                for done, name in enumerate(present, start=1):
                     with default_storage.open(name, "rb") as handle:
                         info = tarfile.TarInfo(FILES_DIR + name)
                         info.size = default_storage.size(name)
                         info.mtime = int(time.time())
                         tar.addfile(info, handle)
                         report.bytes += info.size
-                    progress("files", done, len(stored))
+                    progress("files", done, len(present))
             os.replace(partial, target)
         except BaseException:
             partial.unlink(missing_ok=True)

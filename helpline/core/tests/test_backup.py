@@ -240,3 +240,22 @@ def test_has_help(command, tmp_path):
     done = run([command, "--help"], base_env(tmp_path))
     assert done.returncode == 0
     assert done.stdout.startswith(f"usage: helpline {command} [-h]")
+
+
+def test_backup_names_files_the_storage_lost_and_goes_on(tmp_path):
+    env = base_env(tmp_path / "data")
+    assert run(["migrate"], env).returncode == 0
+    assert "SEEDED" in shell(SEED.replace("range(25)", "range(1)"), env)
+    (stored,) = [p for p in (tmp_path / "data" / "uploads").rglob("*") if p.is_file()]
+    stored.unlink()
+    archive = tmp_path / "lost.tar.gz"
+    done = run(["backup", str(archive)], env)
+    assert done.returncode == 0, done.stderr
+    assert " 0 files " in done.stdout
+    assert done.stderr.strip() == (
+        "Warning: 1 files named by attachments were not in the storage and are not in the "
+        f"backup: attachments/{stored.parent.parent.name}/{stored.parent.name}/{stored.name}"
+    )
+    with tarfile.open(archive) as tar:
+        manifest = json.load(tar.extractfile("manifest.json"))
+    assert (manifest["files"], manifest["missing_files"]) == (0, 1)
