@@ -86,6 +86,12 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": config.database(os.environ.get("DATABASE_URL", ""), DATA_DIR)}
+# A PostgreSQL read replica for searches (see helpline/lib/dbrouter.py); writes stay on default.
+if config.env_str("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = config.replica_database(
+        config.env_str("DATABASE_REPLICA_URL"), DATABASES["default"]
+    )
+DATABASE_ROUTERS = ["helpline.lib.dbrouter.PrimaryRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Language of the full-text index (PostgreSQL text search configuration; on SQLite
 # "english" adds the Porter stemmer). Changing it needs `helpline search reindex`.

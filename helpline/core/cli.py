@@ -1,7 +1,9 @@
-"""``helpline users import|export FILE.json``: users in Flicket's JSON format.
+"""``helpline users import|export FILE.json``: users in Flicket's JSON format;
+``helpline backup|restore FILE``: the whole install in a portable archive.
 
 Thin commands: they read or write the file and call
-``helpline.core.services.user_transfer``; the rules live there.
+``helpline.core.services.user_transfer`` or ``helpline.core.services.backup``; the rules
+live there.
 """
 
 from __future__ import annotations
@@ -50,6 +52,31 @@ def register(subparsers: Any) -> None:
     )
     i.add_argument("file", metavar="FILE.json", help="file to read, or - for standard input")
     i.set_defaults(func=cmd_import)
+
+    b = subparsers.add_parser(
+        "backup",
+        help="write the whole install (data and files) to a portable archive",
+        description="Write every row of the database and every stored file to FILE, a "
+        ".tar.gz that `helpline restore` loads into an empty database of either kind "
+        "(SQLite or PostgreSQL) and any file storage, with the same ids. The rows are read "
+        "in one transaction; on SQLite stop the web and job processes first, or writes wait "
+        "until it is done. FILE holds password hashes: it is created readable by its owner "
+        "only.",
+    )
+    b.add_argument("file", metavar="FILE", help="archive to write, e.g. helpline.tar.gz")
+    b.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    b.set_defaults(func=cmd_backup)
+
+    r = subparsers.add_parser(
+        "restore",
+        help="load an archive made by `helpline backup` into an empty database",
+        description="Apply pending migrations, then load FILE (made by `helpline backup` of "
+        "the same Helpline version) into this database and file storage, and rebuild the "
+        "search index. The database must be empty (new, or only migrated); a database "
+        "holding data is refused and left as it was.",
+    )
+    r.add_argument("file", metavar="FILE", help="archive made by `helpline backup`")
+    r.set_defaults(func=cmd_restore)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -130,3 +157,97 @@ def _write_private(target: Path, text: str) -> None:
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise CliError(f"cannot write {target}: {exc.strerror}") from None
+
+
+class _Bars:
+    """One progress bar per stage (a table, the files, the search index)."""
+
+    def __init__(self, unit: str) -> None:
+        self.unit = unit
+        self.bars: dict[str, Any] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        from tqdm import tqdm
+
+        bar = self.bars.get(stage)
+        if bar is None:
+            if not total:
+                return
+            bar = self.bars[stage] = tqdm(
+                total=total, desc=stage, unit=self.unit, unit_scale=True, file=sys.stderr,
+                disable=None, leave=False,
+            )  # fmt: skip
+        bar.update(done - bar.n)
+
+    def close(self) -> None:
+        for bar in self.bars.values():
+            bar.close()
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    setup_django()
+    require_database()
+    from helpline.core.services.backup import backup_install
+    from helpline.lib.actor import Actor
+    from helpline.lib.errors import DomainError
+
+    target = Path(args.file)
+    if target.exists() and not args.force:
+        raise CliError(f"{target} already exists; use --force to replace it")
+    if not target.parent.is_dir():
+        raise CliError(f"cannot write {target}: {target.parent} is not a directory")
+    bars = _Bars(" rows")
+    try:
+        with database_errors():
+            report = backup_install(Actor.system("cli"), target, progress=bars, force=True)
+    except DomainError as exc:
+        raise CliError(str(exc)) from None
+    except OSError as exc:
+        raise CliError(f"cannot write {target}: {exc.strerror or exc}") from None
+    finally:
+        bars.close()
+    size = target.stat().st_size
+    print(
+        f"Backed up {sum(report.rows.values()):,} rows of {len(report.rows)} tables and "
+        f"{report.files:,} files ({report.bytes / 1e6:,.1f} MB) to {target} "
+        f"({size / 1e6:,.1f} MB) in {report.seconds:.1f} s."
+    )
+    if report.missing:
+        shown = ", ".join(report.missing[:3]) + (", ..." if len(report.missing) > 3 else "")
+        print(
+            f"Warning: {len(report.missing):,} files named by attachments were not in the "
+            f"storage and are not in the backup: {shown}",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    setup_django()
+    require_database()
+    from helpline.cli import apply_migrations, describe_database
+    from helpline.core.services.backup import restore_install
+    from helpline.lib.actor import Actor
+    from helpline.lib.errors import DomainError
+
+    source = Path(args.file)
+    if not source.is_file():
+        raise CliError(f"cannot read {source}: no such file")
+    bars = _Bars(" rows")
+    try:
+        with database_errors():
+            apply_migrations(verbosity=0)
+            report = restore_install(Actor.system("cli"), source, progress=bars)
+    except DomainError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        bars.close()
+    made = report.source
+    print(
+        f"Restored {sum(report.rows.values()):,} rows of {len(report.rows)} tables and "
+        f"{report.files:,} files into the {describe_database()} in {report.seconds:.1f} s "
+        f"(backup of Helpline {made.get('helpline')} on {made.get('database')}, "
+        f"{made.get('created_at')}); indexed {report.documents:,} documents for search."
+    )
+    print("Users log in with their passwords as before; they were logged out.")
+    return 0

@@ -152,6 +152,25 @@ def database(url: str, directory: Path) -> dict[str, Any]:
     }
 
 
+def replica_database(url: str, primary: dict[str, Any]) -> dict[str, Any]:
+    """``DATABASES['replica']`` for ``DATABASE_REPLICA_URL``: a PostgreSQL read replica of a
+    PostgreSQL primary. Tests read the primary in its place (``TEST.MIRROR``)."""
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in {"postgres", "postgresql", "pgsql"}:
+        raise ConfigError(
+            f"DATABASE_REPLICA_URL={_redact(url)!r}: a read replica is a PostgreSQL database "
+            "(postgresql://user:password@host:5432/name)"
+        )
+    if primary["ENGINE"] != "django.db.backends.postgresql":
+        raise ConfigError(
+            "DATABASE_REPLICA_URL is set but DATABASE_URL is not PostgreSQL; a read replica "
+            "needs a PostgreSQL primary"
+        )
+    replica = database(url, Path("."))
+    replica["TEST"] = {"MIRROR": "default"}
+    return replica
+
+
 def _sqlite(path: Path) -> dict[str, Any]:
     test_name = os.environ.get("HELPLINE_TEST_DATABASE") or "test-helpline"
     return {

@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, models
+from django.db import connections, models
 from django.db.models import F, QuerySet
 
 from helpline.lib.clock import now
+from helpline.lib.dbrouter import search_alias
 from helpline.lib.errors import Invalid
 from helpline.search import compile as compiler
 from helpline.search import registry
@@ -45,6 +46,7 @@ def search_documents(
         raise Invalid(f"limit must be 1 to {MAX_LIMIT}", code="search.limit", field="limit")
     if offset < 0:
         raise Invalid("offset cannot be negative", code="search.offset", field="offset")
+    scoped = scoped.using(search_alias())  # a read replica when configured
     spec = registry.get(kind)
     engine = backend()
     node = parse(query, spec.field_types, spec.aliases)
@@ -135,7 +137,7 @@ def _ranked_ids(
         f"{join} ({score_sql}) m ON m.object_id = t.hl_id "
         f"ORDER BY m.score DESC NULLS LAST, {ties} LIMIT %s OFFSET %s"
     )
-    with connection.cursor() as cursor:
+    with connections[base.db].cursor() as cursor:
         params: list[Any] = [*inner_params, *score_params, limit, offset]
         cursor.execute(sql, params)
         return [(row[0], row[1]) for row in cursor.fetchall()]
