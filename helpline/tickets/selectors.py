@@ -26,7 +26,7 @@ from helpline.core.models import (
     Tagging,
     User,
 )
-from helpline.core.selectors import AttachmentDownload, get_attachment_download
+from helpline.core.selectors import AttachmentDownload, Sort, apply_sort, get_attachment_download
 from helpline.core.services import attachments as attachment_service
 from helpline.core.services import history
 from helpline.lib import clock
@@ -46,6 +46,14 @@ from helpline.tickets.permissions import READ, TicketAccess
 
 LIST_RELATED = ("state", "state__state_type", "priority", "group", "category")
 PER_PAGE_MAX = 500
+# Zammad's ``sort_by`` for ticket lists: each leads an index (``Ticket.Meta.indexes``, the
+# unique number, the priority foreign key), so a sorted page is still read off an index.
+TICKET_SORT_FIELDS = frozenset(
+    {
+        "id", "number", "title", "created_at", "updated_at", "state_id", "priority_id",
+        "group_id", "owner_id", "customer_id", "organization_id",
+    }
+)  # fmt: skip
 # State kinds of tickets nobody works on any more.
 FINISHED_KINDS = ("closed", "merged", "removed")
 
@@ -105,11 +113,16 @@ class TicketFilters:
 
 
 def list_tickets(
-    actor: Actor, filters: TicketFilters | None = None, *, access: str = READ
+    actor: Actor,
+    filters: TicketFilters | None = None,
+    *,
+    access: str = READ,
+    sort: Sort | None = None,
 ) -> QuerySet[Ticket]:
-    """Tickets visible to the actor, filtered, newest first. No joins: the database picks
-    the page off the ticket indexes alone; ``page_of`` then loads that page's rows with what
-    a list row shows."""
+    """Tickets visible to the actor, filtered, newest first (or by ``sort``: fields of
+    ``TICKET_SORT_FIELDS``, ties broken by id; another field is ``Invalid`` on
+    ``sort_by``). No joins: the database picks the page off the ticket indexes alone;
+    ``page_of`` then loads that page's rows with what a list row shows."""
     f = filters or TicketFilters()
     qs = visible_tickets(actor, access)
     if f.state_ids:
@@ -141,6 +154,8 @@ def list_tickets(
         qs = qs.filter(created_at__date__gte=f.created_from)
     if f.created_to is not None:
         qs = qs.filter(created_at__date__lte=f.created_to)
+    if sort:
+        return apply_sort(qs, sort, TICKET_SORT_FIELDS, [("id", True)])
     return qs.order_by("-id")
 
 
@@ -585,10 +600,17 @@ def _signed_in(actor: Actor) -> None:
         raise NotAuthenticated("sign in to read this", code="auth.required")
 
 
-def list_states(actor: Actor) -> QuerySet[TicketState]:
-    """Every state (Zammad: admin.object, ticket.agent and ticket.customer read them all)."""
+STATE_SORT_FIELDS = frozenset(
+    {"id", "name", "state_type_id", "next_state_id", "active", "created_at", "updated_at"}
+)
+PRIORITY_SORT_FIELDS = frozenset({"id", "name", "active", "created_at", "updated_at"})
+
+
+def list_states(actor: Actor, *, sort: Sort | None = None) -> QuerySet[TicketState]:
+    """Every state (Zammad: admin.object, ticket.agent and ticket.customer read them all),
+    by id or by ``sort`` (fields of ``STATE_SORT_FIELDS``)."""
     _signed_in(actor)
-    return TicketState.objects.order_by("id")
+    return apply_sort(TicketState.objects.all(), sort, STATE_SORT_FIELDS, [("id", False)])
 
 
 def get_state(actor: Actor, state_id: int) -> TicketState:
@@ -598,9 +620,11 @@ def get_state(actor: Actor, state_id: int) -> TicketState:
     return found
 
 
-def list_priorities(actor: Actor) -> QuerySet[TicketPriority]:
-    """Every priority, by rank."""
+def list_priorities(actor: Actor, *, sort: Sort | None = None) -> QuerySet[TicketPriority]:
+    """Every priority, by rank (or by ``sort``: fields of ``PRIORITY_SORT_FIELDS``)."""
     _signed_in(actor)
+    if sort:
+        return apply_sort(TicketPriority.objects.all(), sort, PRIORITY_SORT_FIELDS, [])
     return TicketPriority.objects.order_by("rank", "id")
 
 
