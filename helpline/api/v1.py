@@ -20,6 +20,7 @@ from helpline.api.auth import AUTH
 from helpline.api.rendering import Renderer
 from helpline.api.routers import (
     groups,
+    mentions,
     object_attributes,
     online_notifications,
     organizations,
@@ -69,6 +70,7 @@ api.add_router("", ticket_meta.router)
 api.add_router("", online_notifications.router)
 api.add_router("", object_attributes.router)
 api.add_router("", tags.router)
+api.add_router("", mentions.router)
 
 
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:

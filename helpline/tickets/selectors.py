@@ -26,6 +26,7 @@ from helpline.core.models import (
     Tagging,
     User,
 )
+from helpline.core.rules import valid_id
 from helpline.core.selectors import AttachmentDownload, Sort, apply_sort, get_attachment_download
 from helpline.core.services import attachments as attachment_service
 from helpline.core.services import history
@@ -36,6 +37,7 @@ from helpline.projects.models import Project
 from helpline.tickets import permissions
 from helpline.tickets.models import (
     Article,
+    Mention,
     Subscription,
     Ticket,
     TicketCategory,
@@ -242,6 +244,25 @@ def ticket_history(actor: Actor, ticket_id: Any) -> QuerySet[HistoryEntry]:
 def ticket_followers(actor: Actor, ticket_id: Any) -> QuerySet[Subscription]:
     ticket = get_ticket(actor, ticket_id)
     return Subscription.objects.filter(ticket_id=ticket.pk).select_related("user").order_by("id")
+
+
+def list_mentions(actor: Actor, ticket_id: Any) -> QuerySet[Mention]:
+    """The mentions on a ticket, oldest first: for admins and agents who may read it
+    (customers see none: mentions are between agents)."""
+    profile = permissions.ticket_access(actor)
+    ticket = get_ticket(actor, ticket_id, profile=profile)
+    if not permissions.can_see_internal(actor, ticket, profile=profile):
+        return Mention.objects.none()
+    return Mention.objects.filter(ticket_id=ticket.pk).select_related("user").order_by("id")
+
+
+def get_mention(actor: Actor, mention_id: Any) -> Mention:
+    """One mention on a ticket the actor may read as an agent, else ``NotFound``."""
+    pk = mention_id if isinstance(mention_id, int) and valid_id(mention_id) else None
+    mention = Mention.objects.select_related("ticket", "user").filter(pk=pk).first() if pk else None
+    if mention is None or not permissions.can_see_internal(actor, mention.ticket):
+        raise NotFound(f"no mention {mention_id}", code="mention.not_found")
+    return mention
 
 
 def followed_tickets(actor: Actor, *, profile: TicketAccess | None = None) -> QuerySet[Ticket]:

@@ -19,6 +19,7 @@ from helpline.tickets.services.lifecycle import (
     resolve_ticket,
     unhold_ticket,
 )
+from helpline.tickets.services.mentions import add_mention, remove_mention
 from helpline.tickets.services.merge import merge_ticket
 from helpline.tickets.services.states import (
     create_priority,
@@ -34,6 +35,7 @@ from helpline.tickets.services.update import update_ticket, update_ticket_with_a
 __all__ = [
     "add_article",
     "add_assignee",
+    "add_mention",
     "assign_ticket",
     "claim_ticket",
     "close_ticket",
@@ -50,6 +52,7 @@ __all__ = [
     "merge_ticket",
     "release_ticket",
     "remove_assignee",
+    "remove_mention",
     "reopen_ticket",
     "resolve_ticket",
     "unfollow_ticket",
