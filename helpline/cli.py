@@ -127,6 +127,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     require_database()
     with database_errors():
         apply_migrations()
+        ensure_special_accounts()
     return 0
 
 
@@ -153,6 +154,13 @@ def cmd_createadmin(args: argparse.Namespace) -> int:
         print(f"Password: {result.password}")
         print("It is shown only this once; keep it somewhere safe.")
     return 0
+
+
+def ensure_special_accounts() -> None:
+    """The ``api`` account (key-based calls act as it) exists after every migrate/serve."""
+    from helpline.core.services.accounts import ensure_api_user
+
+    ensure_api_user()
 
 
 def bootstrap_admin() -> None:
@@ -214,6 +222,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     with database_errors():
         if not args.no_migrate:
             apply_migrations(verbosity=0)
+        ensure_special_accounts()
         bootstrap_admin()
     collect_static()
 

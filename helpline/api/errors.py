@@ -2,16 +2,26 @@
 
 Helpline adds a stable ``code`` (``user.email_taken``) and, for bad input, the ``field``.
 Domain errors keep their status (401/403/404/409/422/429); Ninja's own validation errors
-become 422, a body that is not JSON 400, an unknown path 404. Nothing a client sends can
+become 422, a body that is not JSON 400, an unknown path 404, a method the path does not
+take 405 (with ``Allow``). Nothing a client sends can
 produce a 500: an unexpected error is logged and answered as 500 without details.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    JsonResponse,
+)
+from django.http.response import HttpResponseBase
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -57,6 +67,29 @@ def _validation_message(errors: list[dict[str, Any]]) -> tuple[str, str | None]:
         first_field = first_field or field
         parts.append(f"{field}: {error.get('msg', 'invalid')}" if field else error.get("msg", ""))
     return "; ".join(parts) or "invalid request", first_field
+
+
+def method_not_allowed(request: HttpRequest, allowed: str) -> HttpResponse:
+    """405 in the API's error shape, with the ``Allow`` header Ninja's plain answer had."""
+    message = f"{request.method} is not allowed on {request.path}; use {allowed}"
+    response = JsonResponse(body(message, "api.method_not_allowed"), status=405)
+    response["Allow"] = allowed
+    return response
+
+
+def json_not_allowed(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Wrap one of Ninja's path views: its plain-text 405 (a method the path does not take)
+    becomes ``method_not_allowed``; every other answer passes through."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            methods = sorted(m.strip() for m in response["Allow"].split(",") if m.strip())
+            return method_not_allowed(request, ", ".join(methods))
+        return response
+
+    return wrapped
 
 
 def install(api: NinjaAPI) -> None:

@@ -88,6 +88,7 @@ def ticket_base(t: Ticket) -> dict[str, Any]:
         "article_count": t.article_count,
         "escalation_at": t.escalation_at,
         "pending_time": t.pending_time,
+        "on_hold": t.on_hold,
         "type": _null(t.type),
         "time_unit": time_unit(t.time_unit),
         "preferences": t.preferences or {},

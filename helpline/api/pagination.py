@@ -27,7 +27,7 @@ class Page:
     offset: int
     limit: int
 
-    def of(self, qs: QuerySet[Any]) -> list[Any]:
+    def of(self, qs: QuerySet[Any] | Sequence[Any]) -> list[Any]:
         return list(qs[self.offset : self.offset + self.limit])
 
 

@@ -8,7 +8,10 @@ Zammad's ``{"error", "error_human"}`` (see ``errors.py``). Each domain adds its 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import URLPattern
 from ninja import NinjaAPI
 
 from helpline import __version__
@@ -18,6 +21,7 @@ from helpline.api.rendering import Renderer
 from helpline.api.routers import (
     channels,
     groups,
+    mentions,
     object_attributes,
     online_notifications,
     organizations,
@@ -29,7 +33,20 @@ from helpline.api.routers import (
     users,
 )
 
-api = NinjaAPI(
+
+class HelplineAPI(NinjaAPI):
+    """Ninja answers a method a path does not take with a plain-text 405; ours answers it
+    in the API's JSON error shape (``errors.json_not_allowed``)."""
+
+    def _get_urls(self) -> list[Any]:
+        urls = super()._get_urls()
+        for pattern in urls:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = errors.json_not_allowed(pattern.callback)
+        return urls
+
+
+api = HelplineAPI(
     title="Helpline API",
     version="1",
     description=(
@@ -55,6 +72,7 @@ api.add_router("", online_notifications.router)
 api.add_router("", object_attributes.router)
 api.add_router("", tags.router)
 api.add_router("", channels.router)
+api.add_router("", mentions.router)
 
 
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:

@@ -54,10 +54,16 @@ def check_email(email: str, *, field: str = "email", required: bool = False) -> 
 # JSON API's user; neither can be registered. ("demo" can, but cannot change its password.)
 RESERVED_LOGINS = frozenset({"guest", "api", "system"})
 DEMO_LOGIN = "demo"
+# The account key-based calls act as (``accounts.ensure_api_user``): no password, no deletion.
+API_LOGIN = "api"
 
 
 def is_reserved_login(login: str) -> bool:
     return login.strip().lower() in RESERVED_LOGINS
+
+
+def is_api_login(login: str) -> bool:
+    return login.strip().lower() == API_LOGIN
 
 
 def is_demo_login(login: str) -> bool:

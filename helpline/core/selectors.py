@@ -105,9 +105,16 @@ def get_user(actor: Actor, user_id: int) -> User:
 
 
 def list_users(actor: Actor, *, sort: Sort | None = None) -> QuerySet[User]:
+    """The people the actor may see; the ``api`` account is no person and is left out of
+    lists (``get_user`` still shows it to who may see it)."""
     return apply_sort(
-        with_user_relations(visible_users(actor)), sort, USER_SORT_FIELDS, [("id", False)]
+        with_user_relations(people(visible_users(actor))), sort, USER_SORT_FIELDS, [("id", False)]
     )
+
+
+def people(qs: QuerySet[User]) -> QuerySet[User]:
+    """``qs`` without the ``api`` account (lists and searches of people)."""
+    return qs.exclude(login=rules.API_LOGIN)
 
 
 def find_user_by_reference(reference: str) -> User | None:
@@ -352,8 +359,16 @@ SAFE_DOWNLOAD_TYPES = frozenset(
 )
 
 
-def list_notifications(actor: Actor, *, seen: bool | None = None) -> QuerySet[OnlineNotification]:
-    """The actor's own notifications, newest first (a guest has none to list)."""
+NOTIFICATION_SORT_FIELDS = frozenset(
+    {"id", "seen", "object_type", "object_id", "created_at", "updated_at"}
+)
+
+
+def list_notifications(
+    actor: Actor, *, seen: bool | None = None, sort: Sort | None = None
+) -> QuerySet[OnlineNotification]:
+    """The actor's own notifications, newest first or by ``sort`` (fields of
+    ``NOTIFICATION_SORT_FIELDS``); a guest has none to list."""
     if actor.user_id is None:
         raise NotAuthenticated(
             "notifications belong to a signed-in user", code="notification.login_required"
@@ -361,7 +376,7 @@ def list_notifications(actor: Actor, *, seen: bool | None = None) -> QuerySet[On
     qs = OnlineNotification.objects.filter(user_id=actor.user_id)
     if seen is not None:
         qs = qs.filter(seen=seen)
-    return qs.order_by("-id")
+    return apply_sort(qs, sort, NOTIFICATION_SORT_FIELDS, [("id", True)])
 
 
 def get_notification(actor: Actor, notification_id: int) -> OnlineNotification:

@@ -17,8 +17,9 @@ CREATED = "ticket_created"
 UPDATED = "ticket_updated"
 ARTICLE = "article_added"
 RESOLVED = "ticket_resolved"
+MENTIONED = "ticket_mentioned"
 DIGEST = "digest"
-KINDS = (CREATED, UPDATED, ARTICLE, RESOLVED, DIGEST)
+KINDS = (CREATED, UPDATED, ARTICLE, RESOLVED, MENTIONED, DIGEST)
 # Kinds mailed to a ticket's submitter_email (django-helpdesk): creation, public follow-ups
 # and the resolution; private follow-ups and other changes are not.
 SUBMITTER_KINDS = frozenset({CREATED, ARTICLE, RESOLVED})

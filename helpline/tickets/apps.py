@@ -11,6 +11,7 @@ class TicketsConfig(AppConfig):
         from helpline.lib import events
         from helpline.tickets import object_access
         from helpline.tickets.services.categories import on_group_created
+        from helpline.tickets.services.mentions import subscribe_mentions
         from helpline.tickets.services.sla import subscribe_escalation
 
         # Every new group gets its default category in the same transaction.
@@ -18,3 +19,5 @@ class TicketsConfig(AppConfig):
         # Tags and attachments on tickets and articles are checked by ticket permissions.
         object_access.register()
         subscribe_escalation()
+        # "@login" in an agent's note mentions that agent, in the article's transaction.
+        subscribe_mentions()

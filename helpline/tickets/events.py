@@ -57,6 +57,16 @@ class TicketFollowed:
 
 
 @dataclass(frozen=True)
+class TicketMentioned:
+    """An agent was mentioned on a ticket (``add_mention`` or ``@login`` in a note)."""
+
+    ticket_id: int
+    user_id: int
+    mention_id: int
+    actor_id: int | None
+
+
+@dataclass(frozen=True)
 class TicketUnfollowed:
     ticket_id: int
     user_id: int

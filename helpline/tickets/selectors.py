@@ -25,7 +25,8 @@ from helpline.core.models import (
     Tagging,
     User,
 )
-from helpline.core.selectors import AttachmentDownload, get_attachment_download
+from helpline.core.rules import valid_id
+from helpline.core.selectors import AttachmentDownload, Sort, apply_sort, get_attachment_download
 from helpline.core.services import attachments as attachment_service
 from helpline.core.services import history
 from helpline.lib import clock
@@ -36,6 +37,7 @@ from helpline.tickets import permissions
 from helpline.tickets.models import (
     Article,
     Calendar,
+    Mention,
     SavedView,
     Sla,
     Subscription,
@@ -48,6 +50,14 @@ from helpline.tickets.permissions import READ, TicketAccess
 
 LIST_RELATED = ("state", "state__state_type", "priority", "group", "category")
 PER_PAGE_MAX = 500
+# Zammad's ``sort_by`` for ticket lists: each leads an index (``Ticket.Meta.indexes``, the
+# unique number, the priority foreign key), so a sorted page is still read off an index.
+TICKET_SORT_FIELDS = frozenset(
+    {
+        "id", "number", "title", "created_at", "updated_at", "state_id", "priority_id",
+        "group_id", "owner_id", "customer_id", "organization_id",
+    }
+)  # fmt: skip
 # State kinds of tickets nobody works on any more.
 FINISHED_KINDS = ("closed", "merged", "removed")
 
@@ -108,11 +118,16 @@ class TicketFilters:
 
 
 def list_tickets(
-    actor: Actor, filters: TicketFilters | None = None, *, access: str = READ
+    actor: Actor,
+    filters: TicketFilters | None = None,
+    *,
+    access: str = READ,
+    sort: Sort | None = None,
 ) -> QuerySet[Ticket]:
-    """Tickets visible to the actor, filtered, newest first. No joins: the database picks
-    the page off the ticket indexes alone; ``page_of`` then loads that page's rows with what
-    a list row shows."""
+    """Tickets visible to the actor, filtered, newest first (or by ``sort``: fields of
+    ``TICKET_SORT_FIELDS``, ties broken by id; another field is ``Invalid`` on
+    ``sort_by``). No joins: the database picks the page off the ticket indexes alone;
+    ``page_of`` then loads that page's rows with what a list row shows."""
     f = filters or TicketFilters()
     profile = permissions.ticket_access(actor)
     qs = visible_tickets(actor, access, profile=profile)
@@ -147,6 +162,8 @@ def list_tickets(
         qs = qs.filter(created_at__date__gte=f.created_from)
     if f.created_to is not None:
         qs = qs.filter(created_at__date__lte=f.created_to)
+    if sort:
+        return apply_sort(qs, sort, TICKET_SORT_FIELDS, [("id", True)])
     return qs.order_by("-id")
 
 
@@ -270,6 +287,25 @@ def ticket_followers(
 ) -> QuerySet[Subscription]:
     ticket = get_ticket(actor, ticket_id, profile=profile)
     return Subscription.objects.filter(ticket_id=ticket.pk).select_related("user").order_by("id")
+
+
+def list_mentions(actor: Actor, ticket_id: Any) -> QuerySet[Mention]:
+    """The mentions on a ticket, oldest first: for admins and agents who may read it
+    (customers see none: mentions are between agents)."""
+    profile = permissions.ticket_access(actor)
+    ticket = get_ticket(actor, ticket_id, profile=profile)
+    if not permissions.can_see_internal(actor, ticket, profile=profile):
+        return Mention.objects.none()
+    return Mention.objects.filter(ticket_id=ticket.pk).select_related("user").order_by("id")
+
+
+def get_mention(actor: Actor, mention_id: Any) -> Mention:
+    """One mention on a ticket the actor may read as an agent, else ``NotFound``."""
+    pk = mention_id if isinstance(mention_id, int) and valid_id(mention_id) else None
+    mention = Mention.objects.select_related("ticket", "user").filter(pk=pk).first() if pk else None
+    if mention is None or not permissions.can_see_internal(actor, mention.ticket):
+        raise NotFound(f"no mention {mention_id}", code="mention.not_found")
+    return mention
 
 
 def followed_tickets(actor: Actor, *, profile: TicketAccess | None = None) -> QuerySet[Ticket]:
@@ -665,10 +701,17 @@ def _signed_in(actor: Actor) -> None:
         raise NotAuthenticated("sign in to read this", code="auth.required")
 
 
-def list_states(actor: Actor) -> QuerySet[TicketState]:
-    """Every state (Zammad: admin.object, ticket.agent and ticket.customer read them all)."""
+STATE_SORT_FIELDS = frozenset(
+    {"id", "name", "state_type_id", "next_state_id", "active", "created_at", "updated_at"}
+)
+PRIORITY_SORT_FIELDS = frozenset({"id", "name", "active", "created_at", "updated_at"})
+
+
+def list_states(actor: Actor, *, sort: Sort | None = None) -> QuerySet[TicketState]:
+    """Every state (Zammad: admin.object, ticket.agent and ticket.customer read them all),
+    by id or by ``sort`` (fields of ``STATE_SORT_FIELDS``)."""
     _signed_in(actor)
-    return TicketState.objects.order_by("id")
+    return apply_sort(TicketState.objects.all(), sort, STATE_SORT_FIELDS, [("id", False)])
 
 
 def get_state(actor: Actor, state_id: int) -> TicketState:
@@ -678,9 +721,11 @@ def get_state(actor: Actor, state_id: int) -> TicketState:
     return found
 
 
-def list_priorities(actor: Actor) -> QuerySet[TicketPriority]:
-    """Every priority, by rank."""
+def list_priorities(actor: Actor, *, sort: Sort | None = None) -> QuerySet[TicketPriority]:
+    """Every priority, by rank (or by ``sort``: fields of ``PRIORITY_SORT_FIELDS``)."""
     _signed_in(actor)
+    if sort:
+        return apply_sort(TicketPriority.objects.all(), sort, PRIORITY_SORT_FIELDS, [])
     return TicketPriority.objects.order_by("rank", "id")
 
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from helpline.api import expand_tickets as shape
 from helpline.api.auth import ApiRequest
-from helpline.api.schemas.common import Empty
+from helpline.api.pagination import page_of, sort_of
+from helpline.api.schemas.common import Empty, ListParams
 from helpline.api.schemas.tickets import AttributeIn, AttributeOut
 from helpline.api.status import CREATED
 from helpline.core.services import attributes as attribute_services
@@ -19,8 +20,11 @@ router = Router(tags=["object manager attributes"])
 
 
 @router.get("/object_manager_attributes", response=list[AttributeOut], url_name="attribute-list")
-def list_attributes(request: ApiRequest) -> list[dict[str, Any]]:
-    return [shape.object_attribute(a) for a in attribute_services.list_attributes(request.auth)]
+def list_attributes(request: ApiRequest, params: Query[ListParams]) -> list[dict[str, Any]]:
+    """Every attribute, by position and name or by ``sort_by``/``order_by``; all at once as
+    Zammad answers unless ``per_page`` asks for pages."""
+    rows = attribute_services.list_attributes(request.auth, sort=sort_of(params))
+    return [shape.object_attribute(a) for a in page_of(params).of(rows)]
 
 
 @router.get(

@@ -10,7 +10,7 @@ from ninja import Query, Router
 from helpline.api import expand
 from helpline.api import expand_tickets as shape
 from helpline.api.auth import ApiRequest
-from helpline.api.pagination import page_of
+from helpline.api.pagination import page_of, sort_of
 from helpline.api.schemas.common import Empty, ListParams
 from helpline.api.schemas.tickets import NotificationIn, NotificationOut
 from helpline.core import selectors
@@ -37,8 +37,8 @@ def mark_all_as_read(request: ApiRequest) -> dict[str, Any]:
     url_name="notification-list",
 )
 def list_notifications(request: ApiRequest, params: Query[ListParams]) -> list[dict[str, Any]]:
-    """The caller's notifications, newest first."""
-    rows = page_of(params).of(selectors.list_notifications(request.auth))
+    """The caller's notifications, newest first (or by ``sort_by``/``order_by``)."""
+    rows = page_of(params).of(selectors.list_notifications(request.auth, sort=sort_of(params)))
     expanded = expand.is_expanded(request)
     return [shape.notification(n, expanded=expanded) for n in rows]
 

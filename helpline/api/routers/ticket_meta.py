@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from helpline.api import expand_tickets as shape
 from helpline.api.auth import ApiRequest
-from helpline.api.schemas.common import Empty
+from helpline.api.pagination import page_of, sort_of
+from helpline.api.schemas.common import Empty, ListParams
 from helpline.api.schemas.tickets import PriorityIn, PriorityOut, StateIn, StateOut
 from helpline.api.status import CREATED
 from helpline.tickets import selectors
@@ -19,8 +20,10 @@ router = Router(tags=["ticket states and priorities"])
 
 
 @router.get("/ticket_states", response=list[StateOut], url_name="ticket-state-list")
-def list_states(request: ApiRequest) -> list[dict[str, Any]]:
-    return [shape.state(s) for s in selectors.list_states(request.auth)]
+def list_states(request: ApiRequest, params: Query[ListParams]) -> list[dict[str, Any]]:
+    """By id, or by ``sort_by``/``order_by``; ``page``/``per_page`` as every list."""
+    rows = page_of(params).of(selectors.list_states(request.auth, sort=sort_of(params)))
+    return [shape.state(s) for s in rows]
 
 
 @router.get("/ticket_states/{state_id}", response=StateOut, url_name="ticket-state-detail")
@@ -50,8 +53,10 @@ def delete_state(request: ApiRequest, state_id: int) -> dict[str, Any]:
 
 
 @router.get("/ticket_priorities", response=list[PriorityOut], url_name="ticket-priority-list")
-def list_priorities(request: ApiRequest) -> list[dict[str, Any]]:
-    return [shape.priority(p) for p in selectors.list_priorities(request.auth)]
+def list_priorities(request: ApiRequest, params: Query[ListParams]) -> list[dict[str, Any]]:
+    """By rank (high last), or by ``sort_by``/``order_by``; ``page``/``per_page``."""
+    rows = page_of(params).of(selectors.list_priorities(request.auth, sort=sort_of(params)))
+    return [shape.priority(p) for p in rows]
 
 
 @router.get(

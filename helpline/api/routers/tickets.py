@@ -12,7 +12,7 @@ from ninja import Query, Router, Status
 from helpline.api import expand
 from helpline.api import expand_tickets as shape
 from helpline.api.auth import ApiRequest
-from helpline.api.pagination import LIST_DEFAULT, MAX_PER_PAGE, search_page_of
+from helpline.api.pagination import LIST_DEFAULT, MAX_PER_PAGE, search_page_of, sort_of
 from helpline.api.schemas.common import Empty, ListParams, SearchParams
 from helpline.api.schemas.tickets import (
     ArticleCreateIn,
@@ -91,10 +91,13 @@ def _detail(request: ApiRequest, ticket: Ticket) -> dict[str, Any]:
 
 @router.get("/tickets", response=list[TicketOut], exclude_unset=True, url_name="ticket-list")
 def list_tickets(request: ApiRequest, params: Query[ListParams]) -> list[dict[str, Any]]:
-    """The tickets the caller may read, newest first (agents: their groups' and their own;
-    customers: their own and their shared organizations')."""
+    """The tickets the caller may read (agents: their groups' and their own; customers:
+    their own and their shared organizations'), newest first or by ``sort_by`` (id, number,
+    title, created_at, updated_at, state_id, priority_id, group_id, owner_id, customer_id,
+    organization_id; ties by id) and ``order_by`` (asc/desc per field)."""
     per_page = min(params.per_page or LIST_DEFAULT, MAX_PER_PAGE)
-    rows = selectors.page_of(selectors.list_tickets(request.auth), params.page or 1, per_page)
+    found = selectors.list_tickets(request.auth, sort=sort_of(params))
+    rows = selectors.page_of(found, params.page or 1, per_page)
     return shape.tickets(
         rows, expanded=expand.is_expanded(request), with_tags=_with_tags(request.auth)
     )
@@ -154,10 +157,13 @@ def create_ticket(request: ApiRequest, payload: TicketCreateIn) -> Status[dict[s
     "/tickets/{ticket_id}", response=TicketOut, exclude_unset=True, url_name="ticket-update"
 )
 def update_ticket(request: ApiRequest, ticket_id: int, payload: TicketUpdateIn) -> dict[str, Any]:
-    """Changes the fields sent; an ``article`` is added in the same transaction."""
-    changes = payload.model_dump(exclude_unset=True, exclude={"article"})
+    """Changes the fields sent; an ``article`` is added and ``on_hold`` applied (hold or
+    unhold) in the same transaction."""
+    changes = payload.model_dump(exclude_unset=True, exclude={"article", "on_hold"})
     article = _article_kwargs(payload.article, "article") if payload.article is not None else None
-    ticket = ticket_services.update_ticket_with_article(request.auth, ticket_id, changes, article)
+    ticket = ticket_services.update_ticket_with_article(
+        request.auth, ticket_id, changes, article, on_hold=payload.on_hold
+    )
     return _detail(request, ticket)
 
 

@@ -50,6 +50,7 @@ class TicketOut(Schema):
     article_count: int
     escalation_at: Timestamp | None
     pending_time: Timestamp | None
+    on_hold: bool = Field(description="paused (django-helpdesk hold): its SLA clock stops")
     type: str | None
     time_unit: str | None
     preferences: dict[str, Any]
@@ -131,6 +132,9 @@ class TicketCreateIn(_TicketFields):
 class TicketUpdateIn(_TicketFields):
     customer_id: Id | None = None
     customer: str | None = Field(None, max_length=NAME)
+    on_hold: bool | None = Field(
+        None, description="`true` holds the ticket, `false` takes it off hold (agents)"
+    )
 
 
 class TicketSearchParams(SearchParams):

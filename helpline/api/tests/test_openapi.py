@@ -44,3 +44,22 @@ def test_docs_page_uses_local_assets_not_a_cdn():
 def test_url_names_follow_the_house_convention():
     assert reverse("api-v1:user-detail", kwargs={"user_id": 5}) == "/api/v1/users/5"
     assert reverse("api-v1:token-list") == "/api/v1/user_access_token"
+
+
+def test_openapi_shows_mentions_on_hold_and_list_sorting():
+    schema = Client().get("/api/v1/openapi.json").json()
+    assert {"/api/v1/mentions", "/api/v1/mentions/{mention_id}"} <= set(schema["paths"])
+    ticket = schema["components"]["schemas"]["TicketOut"]
+    assert ticket["properties"]["on_hold"]["type"] == "boolean"
+    assert "on_hold" in ticket["required"]
+    update = schema["components"]["schemas"]["TicketUpdateIn"]["properties"]
+    assert "on_hold" in update
+    for path in (
+        "/api/v1/tickets",
+        "/api/v1/ticket_states",
+        "/api/v1/ticket_priorities",
+        "/api/v1/online_notifications",
+        "/api/v1/object_manager_attributes",
+    ):
+        names = {p["name"] for p in schema["paths"][path]["get"]["parameters"]}
+        assert {"sort_by", "order_by"} <= names, path

@@ -19,7 +19,7 @@ TICKET_KEYS = {
     "close_in_min", "close_diff_in_min", "update_escalation_at", "update_in_min",
     "update_diff_in_min", "last_contact_at", "last_contact_agent_at",
     "last_contact_customer_at", "last_owner_update_at", "create_article_type_id",
-    "create_article_sender_id", "article_count", "escalation_at", "pending_time", "type",
+    "create_article_sender_id", "article_count", "escalation_at", "pending_time", "on_hold", "type",
     "time_unit", "preferences", "updated_by_id", "created_by_id", "created_at", "updated_at",
 }  # fmt: skip
 TICKET_DETAIL_KEYS = TICKET_KEYS | {"article_ids", "ticket_time_accounting_ids"}

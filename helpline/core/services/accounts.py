@@ -5,10 +5,17 @@ NodePoint's rules: guests register only while ``users.allow_registrations`` is o
 is confirmed through an emailed token when the user first registers; a lost password is
 reset through an emailed token; the ``demo`` account cannot change its own password. Links
 are single-use and expire (``helpline.core.tokens``). Mail leaves through a job after commit.
+
+The special accounts: ``admin`` is made by ``helpline createadmin`` (or on first start),
+``guest`` is no row (``Actor.guest()``), ``demo`` registers like anyone, and ``api`` — the
+user key-based calls act as — is made by ``ensure_api_user`` (on ``helpline migrate`` and
+``helpline serve``, and by a door that needs it); it never signs in with a password, keeps
+its login and is never deleted.
 """
 
 from __future__ import annotations
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from helpline.core import jobs, rules, tokens
@@ -19,6 +26,26 @@ from helpline.core.services.users import create_user
 from helpline.lib.actor import Actor
 from helpline.lib.errors import Conflict, Invalid, NotAuthenticated, PermissionDenied
 from helpline.queue import enqueue_on_commit
+
+
+def ensure_api_user() -> User:
+    """The ``api`` account (NodePoint's key-based calls act as it), made if missing: active,
+    with an unusable password and no role — the key acting through it brings the
+    permissions (``Actor.for_token``). Doors call it, never a person."""
+    user = User.objects.filter(login__iexact=rules.API_LOGIN).first()
+    if user is not None:
+        return user
+    with transaction.atomic():
+        user, _ = User.objects.get_or_create(
+            login=rules.API_LOGIN,
+            defaults={
+                "firstname": "API",
+                "verified": True,
+                "note": "Acts for key-based API calls (NodePoint). Cannot sign in or be deleted.",
+                "password": make_password(None),
+            },
+        )
+    return user
 
 
 @transaction.atomic

@@ -34,6 +34,7 @@ from helpline.core.attribute_rules import (
     normalise_data_option,
 )
 from helpline.core.models import ObjectAttribute
+from helpline.core.selectors import Sort, apply_sort
 from helpline.lib.actor import Actor
 from helpline.lib.errors import Conflict, Invalid, NotFound
 
@@ -96,13 +97,24 @@ class MigrationResult:
 # Reads
 
 
-def list_attributes(actor: Actor, *, object_type: str | None = None) -> list[ObjectAttribute]:
+ATTRIBUTE_SORT_FIELDS = frozenset(
+    {"id", "object", "name", "display", "data_type", "position", "active", "created_at",
+     "updated_at"}
+)  # fmt: skip
+
+
+def list_attributes(
+    actor: Actor, *, object_type: str | None = None, sort: Sort | None = None
+) -> list[ObjectAttribute]:
     """Every attribute, built-in and custom, pending or not, in Zammad's order (position,
-    then name). Administrators only (``admin.object``)."""
+    then name) or by ``sort`` (fields of ``ATTRIBUTE_SORT_FIELDS``). Administrators only
+    (``admin.object``)."""
     perms.require(actor, perms.ADMIN_OBJECT)
     qs = ObjectAttribute.objects.all()
     if object_type is not None:
         qs = qs.filter(object=check_object(object_type))
+    if sort:
+        return list(apply_sort(qs, sort, ATTRIBUTE_SORT_FIELDS, []))
     return list(qs.order_by("position", "name", "id"))
 
 

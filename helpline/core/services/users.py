@@ -44,8 +44,8 @@ def check_credentials(login_or_email: str, password: str) -> User | None:
         # Spend the same time as a real check so logins cannot be probed by timing.
         User().set_password(password)
         return None
-    if not user.active:
-        return None
+    if not user.active or rules.is_api_login(user.login):
+        return None  # the api account acts only through keys
 
     def upgrade(raw: str) -> None:
         user.set_password(raw)
@@ -394,6 +394,14 @@ def update_user(actor: Actor, user_id: int, **changes: object) -> User:
     changed = {k: v for k, v in changes.items() if _normalized(k, v) != _current(user, k)}
     if "preferences" in changed and changed["preferences"] == {}:
         changed.pop("preferences")
+    if rules.is_api_login(user.login):
+        for field in ("login", "password"):
+            if field in changed:
+                raise Conflict(
+                    f"the api account's {field} cannot change",
+                    code="user.special_account",
+                    field=field,
+                )
     for field in sorted(changed):
         if field not in allowed:
             raise PermissionDenied(
@@ -502,6 +510,8 @@ def delete_user(actor: Actor, user_id: int) -> None:
     user = selectors.get_user(actor, user_id)
     if user.pk == actor.user_id:
         raise Conflict("you cannot delete your own account", code="user.delete_self")
+    if rules.is_api_login(user.login):
+        raise Conflict("the api account cannot be deleted", code="user.special_account")
     references = find_references(user)
     if references:
         raise Conflict(
@@ -533,7 +543,7 @@ def search_users(
         raise PermissionDenied(
             "searching users needs ticket.agent or admin.user", code="user.search_forbidden"
         )
-    qs = selectors.with_user_relations(selectors.visible_users(actor))
+    qs = selectors.with_user_relations(selectors.people(selectors.visible_users(actor)))
     qs = qs.filter(selectors.search_condition(query, **selectors.USER_SEARCH))
     return selectors.apply_sort(
         qs, sort, selectors.USER_SORT_FIELDS, [("updated_at", True), ("id", True)]

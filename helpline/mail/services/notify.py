@@ -33,7 +33,7 @@ from helpline.mail import rules
 from helpline.mail.models import Delivery
 from helpline.queue import enqueue_on_commit
 from helpline.tickets import permissions
-from helpline.tickets.events import ArticleAdded, TicketCreated, TicketUpdated
+from helpline.tickets.events import ArticleAdded, TicketCreated, TicketMentioned, TicketUpdated
 from helpline.tickets.models import Article, ArticleSender, Ticket
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,7 @@ def subscribe_notifications() -> None:
     events.subscribe(TicketCreated, on_ticket_created, in_transaction=True)
     events.subscribe(TicketUpdated, on_ticket_updated, in_transaction=True)
     events.subscribe(ArticleAdded, on_article_added, in_transaction=True)
+    events.subscribe(TicketMentioned, on_ticket_mentioned, in_transaction=True)
 
 
 def on_ticket_created(event: TicketCreated) -> None:
@@ -62,6 +63,19 @@ def on_article_added(event: ArticleAdded) -> None:
     if event.sender == ArticleSender.SYSTEM and event.internal:
         return  # the system's own notes (a mail that failed) are never mailed
     _guarded(queue_notifications, event.ticket_id, rules.ARTICLE, event.actor_id, event.article_id)
+
+
+def on_ticket_mentioned(event: TicketMentioned) -> None:
+    """Only the mentioned user is mailed (if they may read the ticket and want mentions)."""
+    _guarded(
+        queue_notifications,
+        event.ticket_id,
+        rules.MENTIONED,
+        event.actor_id,
+        None,
+        None,
+        frozenset({event.user_id}),
+    )
 
 
 def _guarded(fn: Any, *args: Any) -> None:
@@ -92,8 +106,10 @@ def queue_notifications(
     actor_id: int | None,
     article_id: int | None,
     changes: dict[str, Any] | None = None,
+    only: frozenset[int] | None = None,
 ) -> list[Delivery]:
-    """Write the outbox rows of one ticket change and enqueue their sending after commit."""
+    """Write the outbox rows of one ticket change and enqueue their sending after commit.
+    ``only`` narrows the recipients to these users (a mention mails the mentioned)."""
     if not get_setting("mail.notifications"):
         return []
     ticket = Ticket.objects.select_related("customer", "owner").get(pk=ticket_id)
@@ -102,11 +118,14 @@ def queue_notifications(
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
 
     candidates: dict[int, User] = {}
-    for user in [ticket.customer, ticket.owner, *ticket.assignees.all()]:
-        if user is not None:
-            candidates[user.pk] = user
-    for sub in ticket.subscriptions.select_related("user"):
-        candidates[sub.user_id] = sub.user
+    if only is not None:
+        candidates = {u.pk: u for u in User.objects.filter(pk__in=only)}
+    else:
+        for user in [ticket.customer, ticket.owner, *ticket.assignees.all()]:
+            if user is not None:
+                candidates[user.pk] = user
+        for sub in ticket.subscriptions.select_related("user"):
+            candidates[sub.user_id] = sub.user
     recipients: list[tuple[User | None, str, str]] = []
     seen: set[str] = set()
     if actor is not None and actor.email:

@@ -1,5 +1,6 @@
 from helpline.tickets.models.article import Article, ArticleSender, ArticleType
 from helpline.tickets.models.category import TicketCategory
+from helpline.tickets.models.mention import Mention
 from helpline.tickets.models.priority import TicketPriority
 from helpline.tickets.models.sla import Calendar, EscalationBreach, EscalationPause, Sla
 from helpline.tickets.models.state import TicketState, TicketStateType
@@ -13,6 +14,7 @@ __all__ = [
     "Calendar",
     "EscalationBreach",
     "EscalationPause",
+    "Mention",
     "SavedView",
     "Sla",
     "Subscription",

@@ -136,6 +136,10 @@ class Ticket(Audited):
             models.Index(fields=["state", "-id"], name="ticket_state_id"),
             models.Index(fields=["project", "-id"], name="ticket_project_id"),
             models.Index(fields=["-updated_at"], name="ticket_updated_at"),
+            # The API's ``sort_by=title`` / ``created_at`` (the other sort fields lead an
+            # index above, the unique number or the priority foreign key).
+            models.Index(fields=["title", "id"], name="ticket_title_id"),
+            models.Index(fields=["created_at", "id"], name="ticket_created_at_id"),
             models.Index(fields=["submitter_email"], name="ticket_submitter_email"),
             models.Index(
                 fields=["escalation_at"],

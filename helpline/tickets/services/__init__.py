@@ -19,6 +19,7 @@ from helpline.tickets.services.lifecycle import (
     resolve_ticket,
     unhold_ticket,
 )
+from helpline.tickets.services.mentions import add_mention, remove_mention
 from helpline.tickets.services.merge import merge_ticket
 from helpline.tickets.services.saved_views import delete_view, save_view, update_view
 from helpline.tickets.services.states import (
@@ -35,6 +36,7 @@ from helpline.tickets.services.update import update_ticket, update_ticket_with_a
 __all__ = [
     "add_article",
     "add_assignee",
+    "add_mention",
     "assign_ticket",
     "claim_ticket",
     "close_ticket",
@@ -52,6 +54,7 @@ __all__ = [
     "merge_ticket",
     "release_ticket",
     "remove_assignee",
+    "remove_mention",
     "reopen_ticket",
     "resolve_ticket",
     "save_view",

@@ -27,6 +27,7 @@ from helpline.tickets.models import (
 )
 from helpline.tickets.services import _common as common
 from helpline.tickets.services.articles import add_article
+from helpline.tickets.services.lifecycle import hold_ticket, unhold_ticket
 
 # canonical name -> the keys a caller may use for it (Zammad accepts names and ids).
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -414,12 +415,25 @@ def update_ticket_with_article(
     ticket_id: int,
     changes: Mapping[str, Any],
     article: Mapping[str, Any] | None = None,
+    *,
+    on_hold: bool | None = None,
 ) -> Ticket:
     """Zammad's ``PUT /tickets/{id}`` with an ``article``: change the fields and add the
     article in one transaction, so a refused article leaves the fields as they were (and a
-    refused change adds no article). ``article`` takes ``add_article``'s keyword arguments."""
+    refused change adds no article). ``article`` takes ``add_article``'s keyword arguments.
+    ``on_hold`` different from the ticket's goes through ``hold_ticket`` / ``unhold_ticket``
+    (their rules, history and event); the same value changes nothing."""
     with transaction.atomic():
         ticket = update_ticket(actor, ticket_id, changes) if changes else None
+        if on_hold is not None:
+            current = selectors.get_ticket(actor, ticket_id)
+            if not isinstance(on_hold, bool):
+                raise Invalid(
+                    "on_hold must be true or false", code="ticket.not_bool", field="on_hold"
+                )
+            if on_hold != current.on_hold:
+                (hold_ticket if on_hold else unhold_ticket)(actor, ticket_id)
+                ticket = None
         if article is not None:
             add_article(actor, ticket_id, **article)
         if ticket is None or article is not None:
