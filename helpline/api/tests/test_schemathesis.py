@@ -50,6 +50,9 @@ def api_schema(db, keep_connection, admin, agent, customer, support):
 schema = schemathesis.pytest.from_fixture("api_schema")
 
 
+# One test runs every operation as a subtest (about 3 s each on a quiet machine, several
+# times that on a busy one): the suite-wide 300 s limit is too short for the whole API.
+@pytest.mark.timeout(1800)
 @schema.parametrize()
 @settings(
     max_examples=20,
