@@ -56,12 +56,12 @@ def site(request: HttpRequest) -> dict[str, Any]:
     return {"site_info": SimpleLazyObject(_site)}
 
 
-ADMIN_LINKS = {
+ADMIN_LINKS: dict[str, str | tuple[str, ...]] = {
     "admin_users": "admin.user",
     "admin_groups": "admin.group",
     "admin_object": "admin.object",
     "admin_sla": "admin.sla",
-    "admin_forms": "project.manage",
+    "admin_forms": ("project.manage", "admin"),
     "admin_settings": "admin.setting",
     "admin_channel": "admin.channel",
 }
@@ -71,7 +71,10 @@ def _nav(request: HttpRequest) -> dict[str, bool]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return dict.fromkeys(ADMIN_LINKS, False) | {"admin": False, "tokens": False}
-    links = {name: user.has_permission(permission) for name, permission in ADMIN_LINKS.items()}
+    links = {
+        name: any(user.has_permission(p) for p in ((wanted,) if isinstance(wanted, str) else wanted))
+        for name, wanted in ADMIN_LINKS.items()
+    }
     tokens = user.has_permission("user_preferences.access_token")
     return links | {"admin": any(links.values()), "tokens": tokens}
 

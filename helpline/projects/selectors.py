@@ -12,7 +12,7 @@ from helpline.projects.models import CustomForm, Project
 
 def admin_custom_forms(actor: Actor) -> QuerySet[CustomForm]:
     """Every custom form with the projects it is assigned to, by name."""
-    perms.require(actor, perms.PROJECT_MANAGE)
+    perms.require(actor, perms.PROJECT_MANAGE, perms.ADMIN)
     projects = Prefetch(
         "projects", queryset=Project.objects.order_by("name").only("pk", "name", "custom_form_id")
     )
@@ -21,5 +21,5 @@ def admin_custom_forms(actor: Actor) -> QuerySet[CustomForm]:
 
 def admin_projects(actor: Actor) -> QuerySet[Project]:
     """Every project with its custom form, by name."""
-    perms.require(actor, perms.PROJECT_MANAGE)
+    perms.require(actor, perms.PROJECT_MANAGE, perms.ADMIN)
     return Project.objects.select_related("custom_form").order_by("name", "id")

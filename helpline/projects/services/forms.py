@@ -1,7 +1,7 @@
 """NodePoint's ticket forms: custom forms (up to 10 fields) assigned to projects, and the
 default form's configurable third field.
 
-Managing forms needs ``project.manage`` (NodePoint level 4 and up). Checking what a person
+Managing forms needs ``project.manage`` (NodePoint level 4 and up) or ``admin``. Checking what a person
 typed into a form (``clean_form_values``, ``clean_custom_field``) is unchecked: the ticket
 services call it while filing a ticket.
 
@@ -50,7 +50,7 @@ def create_custom_form(
 ) -> CustomForm:
     """Create a custom form of 1 to 10 fields (see ``rules.check_form_fields``); names are
     unique without regard to case."""
-    perms.require(actor, perms.PROJECT_MANAGE)
+    perms.require(actor, perms.PROJECT_MANAGE, perms.ADMIN)
     clean_name = rules.check_form_name(name)
     clean_fields = rules.check_form_fields(fields, clients_enabled=clients_enabled())
     if not isinstance(active, bool):
@@ -82,7 +82,7 @@ def update_custom_form(
 ) -> CustomForm:
     """Rename a form, replace its fields or (de)activate it. Tickets filed earlier keep the
     values they were filed with."""
-    perms.require(actor, perms.PROJECT_MANAGE)
+    perms.require(actor, perms.PROJECT_MANAGE, perms.ADMIN)
     form = _get_form(form_id, lock=True)
     if name is not None:
         form.name = rules.check_form_name(name)
@@ -101,7 +101,7 @@ def update_custom_form(
 @transaction.atomic
 def delete_custom_form(actor: Actor, form_id: int) -> None:
     """Delete a form; the projects it was assigned to go back to the default form."""
-    perms.require(actor, perms.PROJECT_MANAGE)
+    perms.require(actor, perms.PROJECT_MANAGE, perms.ADMIN)
     _get_form(form_id, lock=True).delete()
 
 
@@ -109,7 +109,7 @@ def delete_custom_form(actor: Actor, form_id: int) -> None:
 def assign_custom_form(actor: Actor, project_id: int, form_id: int | None) -> Project:
     """Show ``form_id`` instead of the default form for tickets of the project (``None``
     goes back to the default form). Only an active form can be assigned."""
-    perms.require(actor, perms.PROJECT_MANAGE)
+    perms.require(actor, perms.PROJECT_MANAGE, perms.ADMIN)
     project = Project.objects.select_for_update().filter(pk=project_id).first()
     if project is None:
         raise NotFound(f"no project with id {project_id}", code="project.not_found")
