@@ -72,7 +72,9 @@ def _nav(request: HttpRequest) -> dict[str, bool]:
     if user is None or not user.is_authenticated:
         return dict.fromkeys(ADMIN_LINKS, False) | {"admin": False, "tokens": False}
     links = {
-        name: any(user.has_permission(p) for p in ((wanted,) if isinstance(wanted, str) else wanted))
+        name: any(
+            user.has_permission(p) for p in ((wanted,) if isinstance(wanted, str) else wanted)
+        )
         for name, wanted in ADMIN_LINKS.items()
     }
     tokens = user.has_permission("user_preferences.access_token")
