@@ -2,8 +2,8 @@
 default form's configurable third field.
 
 Managing forms needs ``project.manage`` (NodePoint level 4 and up) or ``admin``. Checking
-what a person typed into a form (``clean_form_values``, ``clean_custom_field``) is unchecked: the ticket
-services call it while filing a ticket.
+what a person typed into a form (``clean_form_values``, ``clean_custom_field``) is
+unchecked: the ticket services call it while filing a ticket.
 
 Item fields take a positive id; whether that inventory item exists (and is checked out to
 the person filing) is checked once the inventory component exists.
