@@ -655,13 +655,20 @@ def get_history_entry(actor: Actor, entry_id: Any) -> HistoryEntry:
     return entry
 
 
-def search_tickets(actor: Actor, query: str, *, limit: int, offset: int = 0) -> list[Ticket]:
+def search_tickets(
+    actor: Actor, query: str, *, limit: int, offset: int = 0, sort: Sort | None = None
+) -> list[Ticket]:
     """The actor's visible tickets matching ``query`` in the search language (free words,
     "phrases", ``field:value``, AND/OR/NOT; see ``helpline.search.query``), best match first,
-    then newest. The permission scope is part of the search query itself. An empty query
-    lists the visible tickets, newest first."""
+    then newest — or in the order of ``sort`` (as ``list_tickets``). The permission scope is
+    part of the search query itself. An empty query lists the visible tickets, newest first."""
     from helpline.search.selectors import search_tickets as full_text
 
+    if sort:
+        sorted_qs = list_tickets(actor, TicketFilters(text=query or ""), sort=sort)
+        ids = list(sorted_qs.values_list("pk", flat=True)[offset : offset + limit])
+        by_id = {t.pk: t for t in Ticket.objects.filter(pk__in=ids).select_related(*LIST_RELATED)}
+        return [by_id[pk] for pk in ids if pk in by_id]
     profile = permissions.ticket_access(actor)
     qs = visible_tickets(actor, profile=profile)
     if not (query or "").strip():

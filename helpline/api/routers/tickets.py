@@ -108,10 +108,10 @@ def list_tickets(request: ApiRequest, params: Query[ListParams]) -> list[dict[st
 )
 def search_tickets(request: ApiRequest, params: Query[SearchParams]) -> list[dict[str, Any]]:
     """Words in the title, number or an article; ``state:``, ``priority:``, ``group:`` and
-    ``number:`` narrow."""
+    ``number:`` narrow. Best match first, or by ``sort_by`` / ``order_by`` as the list."""
     page = search_page_of(params)
     rows = selectors.search_tickets(
-        request.auth, params.query, limit=page.limit, offset=page.offset
+        request.auth, params.query, limit=page.limit, offset=page.offset, sort=sort_of(params)
     )
     return shape.tickets(
         rows, expanded=expand.is_expanded(request), with_tags=_with_tags(request.auth)

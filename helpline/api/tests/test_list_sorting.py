@@ -152,3 +152,21 @@ def test_object_attributes_sort(as_admin):
     assert ids(as_admin, "/object_manager_attributes") == default
     by_name = list(ObjectAttribute.objects.order_by("-name", "-id").values_list("pk", flat=True))
     assert ids(as_admin, "/object_manager_attributes?sort_by=name&order_by=desc") == by_name
+
+
+def test_ticket_search_sorts_when_asked(as_agent, tickets):
+    from helpline.search.services.index import refresh_documents
+
+    refresh_documents("ticket", tickets)
+    b, a_high, c, a_low = tickets
+    assert ids(as_agent, "/tickets/search?query=group:Support&sort_by=title") == [
+        a_high, a_low, b, c,
+    ]  # fmt: skip
+    found = ids(as_agent, "/tickets/search?query=group:Support&sort_by=id&order_by=desc")
+    assert found == [a_low, c, a_high, b]
+    assert ids(as_agent, "/tickets/search?query=group:Support&sort_by=id&per_page=2&page=2") == [
+        c, a_low,
+    ]  # fmt: skip
+    status, body = as_agent.get("/tickets/search?query=a&sort_by=colour")
+    assert status == 422, body
+    assert body["field"] == "sort_by"

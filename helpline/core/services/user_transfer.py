@@ -131,10 +131,12 @@ def import_users(
 
 
 def export_users(actor: Actor) -> list[dict[str, str]]:
-    """Every active user in Flicket's export format, oldest first; needs ``admin.user``."""
+    """Every active user in Flicket's export format, oldest first; needs ``admin.user``.
+    The ``api`` account (no password; key-based calls act as it) is no person to move."""
     perms.require(actor, perms.ADMIN_USER)
     users = (
         User.objects.filter(active=True)
+        .exclude(login=rules.API_LOGIN)
         .order_by("id")
         .values_list("login", "firstname", "lastname", "email", "password")
     )
