@@ -518,7 +518,7 @@ def long_ticket(client: Client, fixture: Fixture, articles: int) -> int:
 SCRATCH = "bench_scratch"
 
 
-def db_insert_floor(concurrency: int, rows: int) -> dict[str, Any]:
+def db_insert_floor(concurrency: int, rows: int, max_seconds: float = 30.0) -> dict[str, Any]:
     """Rows per second, one row (about 1 KB) per transaction, from ``concurrency`` threads
     each with its own connection, into a scratch table dropped afterwards."""
     from django.db import connection, connections
@@ -539,14 +539,14 @@ def db_insert_floor(concurrency: int, rows: int) -> dict[str, Any]:
             mine: list[float] = []
             while True:
                 with lock:
-                    if counter[0] >= rows:
+                    if counter[0] >= rows or time.perf_counter() - began > max_seconds:
                         break
                     counter[0] += 1
                     pk = counter[0]
-                began = time.perf_counter()
+                started = time.perf_counter()
                 with transaction.atomic(), connection.cursor() as cursor:
                     cursor.execute(f"INSERT INTO {SCRATCH} (id, body) VALUES (%s, %s)", [pk, body])  # noqa: S608
-                mine.append(time.perf_counter() - began)
+                mine.append(time.perf_counter() - started)
             with lock:
                 latencies.extend(mine)
         except BaseException as exc:
@@ -555,7 +555,7 @@ def db_insert_floor(concurrency: int, rows: int) -> dict[str, Any]:
             connections.close_all()
 
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    began = time.perf_counter()
+    began = time.perf_counter()  # read by the workers
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -568,7 +568,7 @@ def db_insert_floor(concurrency: int, rows: int) -> dict[str, Any]:
     return summarize(latencies, 0, seconds).as_dict()
 
 
-def fts_floor(word: str, repeat: int) -> dict[str, Any]:
+def fts_floor(word: str, repeat: int, max_seconds: float = 60.0) -> dict[str, Any]:
     """The search backend's own full-text statement for ``word`` (best 25 of all
     documents, internal notes included), run straight on the database."""
     from django.db import connection
@@ -589,11 +589,13 @@ def fts_floor(word: str, repeat: int) -> dict[str, Any]:
     sql, params = engine.scored("ticket", plan.rank, True)
     bound: list[Any] = list(params)
     statement = f"SELECT m.object_id FROM ({sql}) m ORDER BY m.score DESC LIMIT {PAGE_SIZE}"  # noqa: S608
-    latencies = []
+    latencies: list[float] = []
     hits = 0
     began = time.perf_counter()
     with connection.cursor() as cursor:
         for _ in range(repeat):
+            if latencies and time.perf_counter() - began > max_seconds:
+                break
             started = time.perf_counter()
             cursor.execute(statement, bound)
             hits = len(cursor.fetchall())
@@ -712,12 +714,12 @@ def run(plan: RunPlan, out: Callable[[str], None], log_dir: Path) -> dict[str, A
     # Floors on the database first, before the server competes for it.
     raw: dict[str, Any] = {"insert": {}, "fts": {}}
     for c in plan.concurrency:
-        raw["insert"][str(c)] = db_insert_floor(c, plan.db_inserts)
+        raw["insert"][str(c)] = db_insert_floor(c, plan.db_inserts, plan.max_seconds / 2)
         rate = raw["insert"][str(c)]["throughput_per_s"]
         out(f"raw insert floor, {c} connection(s): {rate:,.0f} rows/s")
     for name, word in (("fts_common", plan.common_word), ("fts_rare", plan.rare_word)):
-        fts_floor(word, 3)  # warm the cache
-        raw["fts"][name] = fts_floor(word, max(5, min(50, plan.requests)))
+        fts_floor(word, 3, plan.max_seconds / 4)  # warm the cache
+        raw["fts"][name] = fts_floor(word, max(5, min(50, plan.requests)), plan.max_seconds / 2)
         raw["fts"][name]["query"] = word
         out(f"raw full-text floor {word!r}: p50 {raw['fts'][name]['p50_ms']:.1f} ms")
     connection.close()
