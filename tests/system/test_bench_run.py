@@ -28,6 +28,7 @@ def test_run_refuses_a_database_without_tickets(server_env):
     )
 
 
+@pytest.mark.timeout(900)  # a seed, then a server through 30 measured scenarios
 def test_seed_then_run_measures_every_scenario(server_env, tmp_path):
     seeded = helpline(
         "bench", "seed", "--tickets", "300", "--users", "400", "--organizations", "30",
