@@ -38,7 +38,8 @@ def test_seed_then_run_measures_every_scenario(server_env, tmp_path):
     report_json, report_md = tmp_path / "bench.json", tmp_path / "bench.md"
     result = helpline(
         "bench", "run", "--concurrency", "1,2", "--requests", "4", "--warmup", "1",
-        "--long-articles", "60", "--db-inserts", "100", "--json", str(report_json), "--markdown", str(report_md), env=server_env, timeout=600,
+        "--long-articles", "60", "--db-inserts", "100", "--json", str(report_json),
+        "--markdown", str(report_md), env=server_env, timeout=600,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads(report_json.read_text())
