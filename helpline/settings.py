@@ -198,6 +198,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 # Off under pytest unless a test sets it, so the suite's many calls from one address pass.
 API_RATE_LIMIT = config.env_int("HELPLINE_API_RATE_LIMIT", 0 if TESTING else 600, minimum=0)
 
+# `helpline bench run` sets this for the server it starts: it adds the hello-world floor
+# view /bench/floor/. Off (no such URL) everywhere else.
+BENCH_FLOOR = os.environ.get("HELPLINE_BENCH_FLOOR") == "1"
+
 LOG_LEVEL = os.environ.get("HELPLINE_LOG_LEVEL", "INFO").upper()
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
     raise config.ConfigError(f"HELPLINE_LOG_LEVEL={LOG_LEVEL!r}: use DEBUG, INFO, WARNING or ERROR")

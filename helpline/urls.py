@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import include, path, re_path
 
 from helpline.api.v1 import api as api_v1
@@ -18,3 +19,8 @@ urlpatterns = [
     # Keep last: unknown native API paths answer JSON; ITFlow's /api/v1/*.php are not caught.
     re_path(r"^api/v1/(?!.*\.php$)(?P<rest>.*)$", api_v1_not_found, name="api-v1-not-found"),
 ]
+
+if settings.BENCH_FLOOR:  # only in the server `helpline bench run` starts
+    from helpline.bench.views import floor
+
+    urlpatterns.insert(0, path("bench/floor/", floor, name="bench-floor"))

@@ -14,7 +14,9 @@ batch by batch with documents made by the tickets' own ``ticket_document``.
 from __future__ import annotations
 
 import multiprocessing
+import queue
 import random
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -26,7 +28,7 @@ from operator import itemgetter
 from typing import Any
 
 from django.core.management.color import no_style
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, transaction
 from django.db.models import Max
 
 from helpline.bench import batches
@@ -73,6 +75,9 @@ class SeedPlan:
     seed: int = 1
     batch: int = 5_000
     workers: int = 1  # processes making batches while the database writes (0: none)
+    # PostgreSQL: connections computing the search documents' tsvectors beside the one
+    # writing the rows (0: that one writes them too). SQLite has a single writer.
+    index_connections: int = 2
 
 
 @dataclass
@@ -176,7 +181,7 @@ def _bulk_load() -> Iterator[None]:
 
 @contextmanager
 def _without_secondary_indexes(
-    tables: Sequence[type[models.Model]], report: SeedReport
+    tables: Sequence[type[models.Model]], report: SeedReport, builders: int = 1
 ) -> Iterator[None]:
     """Drop the tables' secondary indexes for the load and build them again afterwards
     (sorting once beats updating two dozen B-trees per row). Primary keys and unique
@@ -204,9 +209,110 @@ def _without_secondary_indexes(
     try:
         yield
     finally:
-        with report.timing("rebuild indexes"), connection.cursor() as cursor:
-            for _name, sql in indexes:
-                cursor.execute(sql)
+        with report.timing("rebuild indexes"):
+            if connection.vendor == "postgresql" and builders > 1:
+                # Tables in the order given, so the longest builds (listed first) start first.
+                order = {name: i for i, name in enumerate(names)}
+                statements = [sql for _name, sql in indexes]
+                statements.sort(key=lambda sql: min(
+                    (i for name, i in order.items() if f"public.{name} " in sql), default=99
+                ))  # fmt: skip
+                _build_in_parallel(statements, builders)
+            else:
+                with connection.cursor() as cursor:
+                    for _name, sql in indexes:
+                        cursor.execute(sql)
+
+
+def _build_in_parallel(statements: list[str], builders: int) -> None:
+    """PostgreSQL: run the index builds from ``builders`` connections at once (a GIN build
+    is single-threaded, so the B-trees are built beside it)."""
+    todo: queue.Queue[str] = queue.Queue()
+    for sql in statements:
+        todo.put(sql)
+    errors: list[BaseException] = []
+
+    def build() -> None:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET maintenance_work_mem = '256MB'")
+                while not errors:
+                    try:
+                        sql = todo.get_nowait()
+                    except queue.Empty:
+                        return
+                    cursor.execute(sql)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=build, name=f"seed-build-{i}") for i in range(builders)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+
+
+class _ParallelIndex:
+    """PostgreSQL: search documents written by other connections, in threads, while the
+    main connection goes on with the next batches. Computing the weighted tsvectors is most
+    of a PostgreSQL load; this spreads it over server processes (the documents do not
+    reference the tickets, so they may commit in any order). A bounded queue keeps at most
+    two batches per connection waiting; the first error stops the load."""
+
+    def __init__(self, threads: int, report: SeedReport):
+        self.report = report
+        self.jobs: queue.Queue[list[Any] | None] = queue.Queue(maxsize=threads * 2)
+        self.written = 0
+        self.errors: list[BaseException] = []
+        self.lock = threading.Lock()
+        self.threads = [
+            threading.Thread(target=self._run, name=f"seed-index-{i}", daemon=True)
+            for i in range(threads)
+        ]
+        for thread in self.threads:
+            thread.start()
+
+    def _run(self) -> None:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET synchronous_commit = off")
+            while (documents := self.jobs.get()) is not None:
+                if self.errors:
+                    continue  # drain the queue; the main thread raises
+                try:
+                    with transaction.atomic():
+                        n = write_documents("ticket", documents)
+                except BaseException as exc:
+                    with self.lock:
+                        self.errors.append(exc)
+                else:
+                    with self.lock:
+                        self.written += n
+        finally:
+            connections.close_all()  # this thread's connection
+
+    def _check(self) -> None:
+        if self.errors:
+            raise self.errors[0]
+
+    def submit(self, documents: list[Any]) -> None:
+        self._check()
+        with self.report.timing("search index (waiting)"):
+            self.jobs.put(documents)
+
+    def close(self) -> int:
+        """Wait for every document; the number written."""
+        with self.report.timing("search index (waiting)"):
+            for _thread in self.threads:
+                self.jobs.put(None)
+            for thread in self.threads:
+                thread.join()
+        self._check()
+        return self.written
 
 
 class _Seeder:
@@ -216,6 +322,7 @@ class _Seeder:
         self.rng = random.Random(plan.seed)
         self.report = SeedReport()
         self.when = _sqlite_when if connection.vendor == "sqlite" else _same
+        self.index: _ParallelIndex | None = None
 
     def count(self, name: str, n: int) -> None:
         self.report.counts[name] = self.report.counts.get(name, 0) + n
@@ -420,11 +527,18 @@ class _Seeder:
             for n, start in enumerate(range(0, plan.tickets, plan.batch))
         ]
         started = time.monotonic()
-        with _batch_source(ctx, jobs, workers) as made:
-            for job, batch in zip(jobs, made, strict=True):
-                self.write_batch(batch, tables, ids, counter.pk, ctx.number_base + job[1] + job[2])
-                if progress is not None:
-                    progress(job[2])
+        if connection.vendor == "postgresql" and plan.index_connections > 0:
+            self.index = _ParallelIndex(plan.index_connections, self.report)
+        try:
+            with _batch_source(ctx, jobs, workers) as made:
+                for job, batch in zip(jobs, made, strict=True):
+                    last = ctx.number_base + job[1] + job[2]
+                    self.write_batch(batch, tables, ids, counter.pk, last)
+                    if progress is not None:
+                        progress(job[2])
+        finally:
+            if self.index is not None:
+                self.count("search documents", self.index.close())
         self.report.ticket_seconds = time.monotonic() - started
 
     def write_batch(
@@ -451,8 +565,11 @@ class _Seeder:
                 ]
                 self.count("attachments", tables["attachments"].write(rows))
             TicketCounter.objects.filter(pk=counter_pk).update(value=last_number)
-            with timing("search index"):
-                self.count("search documents", write_documents("ticket", batch.documents))
+            if self.index is None:
+                with timing("search index"):
+                    self.count("search documents", write_documents("ticket", batch.documents))
+        if self.index is not None:
+            self.index.submit(list(batch.documents))
         ids["article"] += len(batch.articles)
         ids["tagging"] += len(batch.taggings)
         ids["attachment"] += len(batch.attachments)
@@ -526,8 +643,10 @@ def seed(
         )
         if progress is not None:
             progress(0)  # the tickets start now
-        loaded = [Ticket, Article, Tagging, Attachment, SearchDocument]
-        with _without_secondary_indexes(loaded, seeder.report):
+        # Largest index builds first: they start first when built in parallel.
+        loaded = [SearchDocument, Article, Ticket, Tagging, Attachment]
+        builders = 1 + plan.index_connections
+        with _without_secondary_indexes(loaded, seeder.report, builders):
             seeder.tickets(progress, plan.workers)
         phase = time.monotonic()
         _finish()

@@ -339,12 +339,18 @@ def assigned_tickets(actor: Actor, *, profile: TicketAccess | None = None) -> Qu
     """Open tickets the actor owns or is an assignee of, newest first."""
     if actor.user_id is None:
         return Ticket.objects.none()
-    mine = Q(owner_id=actor.user_id) | Q(assignees__id=actor.user_id)
+    # Assignments are read first, so the filter is two index lookups (owner, id) ORed
+    # together; a join to the assignees with DISTINCT sorted every visible ticket.
+    assigned = list(
+        Ticket.assignees.through.objects.filter(user_id=actor.user_id).values_list(
+            "ticket_id", flat=True
+        )
+    )
+    mine = Q(owner_id=actor.user_id) | Q(pk__in=assigned)
     return (
         visible_tickets(actor, profile=profile)
         .filter(mine)
         .exclude(state__state_type__name__in=FINISHED_KINDS)
-        .distinct()
         .order_by("-id")
     )
 
