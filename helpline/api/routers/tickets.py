@@ -13,7 +13,7 @@ from helpline.api import expand
 from helpline.api import expand_tickets as shape
 from helpline.api.auth import ApiRequest
 from helpline.api.pagination import LIST_DEFAULT, MAX_PER_PAGE, search_page_of, sort_of
-from helpline.api.schemas.common import Empty, ListParams, SearchParams
+from helpline.api.schemas.common import Empty, ListParams, PageParams, SearchParams
 from helpline.api.schemas.tickets import (
     ArticleCreateIn,
     ArticleFields,
@@ -180,9 +180,18 @@ def delete_ticket(request: ApiRequest, ticket_id: int) -> dict[str, Any]:
     by_alias=True,
     url_name="article-by-ticket",
 )
-def articles_by_ticket(request: ApiRequest, ticket_id: int) -> list[dict[str, Any]]:
-    """A ticket's articles, oldest first (internal ones only for agents)."""
-    rows = list(selectors.list_articles(request.auth, ticket_id))
+def articles_by_ticket(
+    request: ApiRequest, ticket_id: int, params: Query[PageParams]
+) -> list[dict[str, Any]]:
+    """A ticket's articles, oldest first (internal ones only for agents): all of them, as
+    Zammad answers, or one page of them with ``page`` / ``per_page`` (at most 500)."""
+    found = selectors.list_articles(request.auth, ticket_id)
+    if params.page is None and params.per_page is None:
+        rows = list(found)
+    else:
+        per_page = min(params.per_page or LIST_DEFAULT, MAX_PER_PAGE)
+        start = ((params.page or 1) - 1) * per_page
+        rows = list(found[start : start + per_page])
     return shape.articles(rows, selectors.article_attachments(rows))
 
 

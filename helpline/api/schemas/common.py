@@ -46,6 +46,15 @@ class Empty(Schema):
     """``{}``: what a successful delete answers."""
 
 
+class PageParams(Schema):
+    """Optional paging of a list Zammad answers whole (a ticket's articles)."""
+
+    page: int | None = Field(None, ge=1, le=1_000_000, description="page number, from 1")
+    per_page: int | None = Field(
+        None, ge=1, le=1_000_000, description="objects per page (at most 500)"
+    )
+
+
 class ListParams(Schema):
     """Zammad's list parameters."""
 

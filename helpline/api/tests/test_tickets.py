@@ -454,3 +454,26 @@ def test_update_pending_time_custom_field_and_bad_values(as_agent, customer, sup
         assert got["field"] == field
     assert sorted(Ticket.objects.values_list("pk", "title", "state_id", "updated_at")) == before
     assert Article.objects.filter(ticket=ticket).count() == 1
+
+
+def test_articles_by_ticket_page_when_asked(as_agent, as_customer, agent, customer, support):
+    ticket = TicketFactory(group=support, customer=customer, description="It is on fire.")
+    notes = [
+        ArticleFactory(ticket=ticket, body=f"step {n}", internal=n == 1, created_by=agent)
+        for n in range(5)
+    ]
+    everything = [a.pk for a in Article.objects.filter(ticket=ticket).order_by("id")]
+    status, whole = as_agent.get(f"/ticket_articles/by_ticket/{ticket.pk}")
+    assert status == 200
+    assert [a["id"] for a in whole] == everything  # Zammad answers them all
+    status, second = as_agent.get(f"/ticket_articles/by_ticket/{ticket.pk}?page=2&per_page=2")
+    assert status == 200
+    assert [a["id"] for a in second] == everything[2:4]
+    status, last = as_agent.get(f"/ticket_articles/by_ticket/{ticket.pk}?page=3&per_page=2")
+    assert [a["id"] for a in last] == everything[4:6]
+    # a customer's pages are made of what they may see: the internal note is not counted
+    public = [pk for pk in everything if pk != notes[1].pk]
+    status, first = as_customer.get(f"/ticket_articles/by_ticket/{ticket.pk}?per_page=3")
+    assert [a["id"] for a in first] == public[:3]
+    status, body = as_agent.get(f"/ticket_articles/by_ticket/{ticket.pk}?per_page=0")
+    assert status == 422, body

@@ -405,14 +405,36 @@ def _update_form(
     return form
 
 
+# A long thread opens with its description and its latest messages; the rest on request.
+THREAD_WINDOW = 50
+HISTORY_WINDOW = 200
+
+
+def _thread_window(thread: Any, *, whole: bool) -> tuple[list[Any], int]:
+    """(articles to show, how many are left out): all of them when asked or when they fit,
+    else the first (the description) and the latest ``THREAD_WINDOW``."""
+    if whole:
+        return list(thread), 0
+    latest = list(thread.order_by("-id")[: THREAD_WINDOW + 1])
+    if len(latest) <= THREAD_WINDOW:
+        return latest[::-1], 0
+    latest = latest[:THREAD_WINDOW][::-1]
+    first = list(thread[:1])
+    return first + latest, thread.count() - 1 - THREAD_WINDOW
+
+
 def _ticket_context(request: HttpRequest, actor: Actor, ticket_id: int) -> dict[str, Any]:
     profile = permissions.ticket_access(actor)
     try:
         ticket = selectors.get_ticket(actor, ticket_id, profile=profile)
-        articles = list(
-            selectors.list_articles(actor, ticket.pk, profile=profile).select_related("created_by")
+        thread = selectors.list_articles(actor, ticket.pk, profile=profile).select_related(
+            "created_by"
         )
-        history = list(selectors.ticket_history(actor, ticket.pk, profile=profile))
+        articles, hidden = _thread_window(thread, whole=request.GET.get("articles") == "all")
+        entries = selectors.ticket_history(actor, ticket.pk, profile=profile)
+        history = list(entries.order_by("-id")[: HISTORY_WINDOW + 1])[::-1]
+        history_cut = len(history) > HISTORY_WINDOW
+        history = history[1:] if history_cut else history
     except NotFound:
         raise Http404 from None
     ticket = (
@@ -437,6 +459,8 @@ def _ticket_context(request: HttpRequest, actor: Actor, ticket_id: int) -> dict[
     return {
         "ticket": ticket,
         "articles": articles,
+        "hidden_articles": hidden,
+        "history_cut": history_cut,
         "attachments": selectors.article_attachments(articles),
         "history": history,
         "tags": tags,

@@ -446,3 +446,29 @@ def test_ticket_page_with_30_articles_stays_within_its_query_budget(client, worl
         response = client.get(url)
     assert len(response.context["articles"]) == 31
     assert len(queries) <= 34, "\n".join(q["sql"][:120] for q in queries.captured_queries)
+
+
+def test_a_long_thread_opens_with_its_description_and_latest_messages(client, world):
+    from helpline.tickets.pages.views import THREAD_WINDOW
+
+    description = Article.objects.filter(ticket=world.ticket).order_by("id").first()
+    notes = [
+        ArticleFactory(ticket=world.ticket, body=f"Step {n}", created_by=world.agent)
+        for n in range(THREAD_WINDOW + 5)
+    ]
+    login(client, world.agent)
+    url = f"/tickets/{world.ticket.pk}/"
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    shown = [a.pk for a in response.context["articles"]]
+    assert shown == [description.pk] + [a.pk for a in notes[-THREAD_WINDOW:]]
+    assert response.context["hidden_articles"] == 5
+    html = html_of(response)
+    assert "Show 5 earlier messages" in html
+    assert "Step 4<" not in html
+    assert f"Step {THREAD_WINDOW + 4}" in html
+    assert len(queries) <= 37
+    everything = client.get(url + "?articles=all")
+    assert len(everything.context["articles"]) == THREAD_WINDOW + 6
+    assert everything.context["hidden_articles"] == 0
+    assert "Step 4<" in html_of(everything)
