@@ -35,16 +35,7 @@ import requests
 from helpline.testing.mail import SmtpServer
 from tests.system.conftest import Server, free_port, helpline, stop_server
 
-# The scale-out deployment is PostgreSQL + Redis: the test runs with the suite's PostgreSQL
-# run (`DATABASE_URL=postgresql://… ./bin/test`, the second half of `.ci/run`), on its own
-# throwaway database, and is not repeated by the embedded (SQLite) run.
-pytestmark = [
-    pytest.mark.system,
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="runs with the PostgreSQL suite (DATABASE_URL=postgresql://…)",
-    ),
-]
+pytestmark = pytest.mark.system
 
 POSTGRES = os.environ.get("HELPLINE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("HELPLINE_TEST_REDIS", "redis://127.0.0.1:6379/15")
