@@ -7,17 +7,22 @@ that to a few lines without putting rules in the door.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import wraps
 from typing import Any
 
 from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.forms.boundfield import BoundField
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from helpline.lib.actor import Actor
-from helpline.lib.errors import DomainError
+from helpline.lib.errors import DomainError, NotFound, PermissionDenied
+
+View = Callable[..., HttpResponse]
 
 
 def actor_for(request: HttpRequest) -> Actor:
@@ -101,3 +106,22 @@ class StyledForm(forms.Form):
     """Base of every page form: styled, accessible widgets."""
 
     bound_field_class = StyledBoundField
+
+
+def service_page(describe: Callable[[DomainError], str]) -> Callable[[View], View]:
+    """A decorator for pages over services: they need a login, a service's refusal is the 403
+    page (worded by ``describe``), and an unknown row is the 404 page."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            try:
+                return view(request, *args, **kwargs)
+            except PermissionDenied as error:
+                raise DjangoPermissionDenied(describe(error)) from None
+            except NotFound:
+                raise Http404 from None
+
+        return login_required(wrapped)
+
+    return decorate

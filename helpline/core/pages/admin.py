@@ -10,7 +10,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,7 +24,7 @@ from helpline.core.services import accounts, attributes, groups, users
 from helpline.core.services import settings as runtime
 from helpline.core.settings_registry import REGISTRY
 from helpline.lib.errors import DomainError, NotFound, PermissionDenied
-from helpline.lib.pages import StyledForm, actor_for, safe_next, show_error
+from helpline.lib.pages import StyledForm, actor_for, safe_next, service_page, show_error
 
 PER_PAGE = 50
 
@@ -63,21 +62,7 @@ class UserForm(StyledForm):
     )
 
 
-def _guard(view: Any) -> Any:
-    """A service's refusal is the 403 page; an unknown user the 404 page."""
-
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            response: HttpResponse = view(request, *args, **kwargs)
-        except PermissionDenied as error:
-            raise DjangoPermissionDenied(errors.text(error)) from None
-        except NotFound:
-            raise Http404 from None
-        return response
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return login_required(wrapped)
+_guard = service_page(errors.text)
 
 
 @login_required

@@ -9,17 +9,15 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from helpline.lib.errors import DomainError, NotFound, PermissionDenied
-from helpline.lib.pages import actor_for, show_error
+from helpline.lib.pages import actor_for, service_page, show_error
 from helpline.mail.pages.forms import ChannelForm
 from helpline.mail.services import channels, failed, outbox
 
@@ -54,21 +52,7 @@ def _text(error: DomainError) -> str:
     return wording() if wording else capfirst(error.message)
 
 
-def _guard(view: Any) -> Any:
-    """A service's refusal is the 403 page; an unknown channel or mail the 404 page."""
-
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            response: HttpResponse = view(request, *args, **kwargs)
-        except PermissionDenied as error:
-            raise DjangoPermissionDenied(_text(error)) from None
-        except NotFound:
-            raise Http404 from None
-        return response
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return login_required(wrapped)
+_guard = service_page(_text)
 
 
 @_guard

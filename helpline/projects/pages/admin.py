@@ -6,13 +6,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from helpline.core.pages import errors
 from helpline.lib.errors import DomainError, NotFound, PermissionDenied
-from helpline.lib.pages import StyledForm, actor_for, show_error
+from helpline.lib.pages import StyledForm, actor_for, service_page, show_error
 from helpline.projects import rules, selectors
 from helpline.projects.services import forms as form_services
 
@@ -55,19 +52,7 @@ def _text(error: DomainError) -> str:
     return wording() if wording else errors.text(error)
 
 
-def _guard(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A service's refusal is the 403 page; an unknown form or project the 404 page."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied as error:
-            raise DjangoPermissionDenied(_text(error)) from None
-        except NotFound:
-            raise Http404 from None
-
-    return login_required(wrapped)
+_guard = service_page(_text)
 
 
 class CustomFormForm(StyledForm):

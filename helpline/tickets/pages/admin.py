@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django import forms
@@ -27,7 +26,7 @@ from django.views.decorators.http import require_POST
 
 from helpline.lib.actor import Actor
 from helpline.lib.errors import DomainError, NotFound, PermissionDenied
-from helpline.lib.pages import StyledForm, actor_for, show_error
+from helpline.lib.pages import StyledForm, actor_for, service_page, show_error
 from helpline.tickets import selectors
 from helpline.tickets.pages import errors
 from helpline.tickets.services import categories as category_services
@@ -157,19 +156,7 @@ _RANGE = re.compile(r"^\s*(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s*$")
 _HOLIDAY = re.compile(r"^(#)?\s*(\d{4}-\d{2}-\d{2})(\*)?\s*(.*)$")
 
 
-def _guard(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A service's refusal is the 403 page; an unknown row the 404 page."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied as error:
-            raise DjangoPermissionDenied(_text(error)) from None
-        except NotFound:
-            raise Http404 from None
-
-    return login_required(wrapped)
+_guard = service_page(_text)
 
 
 def _show(form: forms.BaseForm, error: DomainError, fields: dict[str, str]) -> None:
