@@ -7,6 +7,7 @@ that to a few lines without putting rules in the door.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any
@@ -15,9 +16,11 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.forms.boundfield import BoundField
+from django.forms.utils import flatatt
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString, mark_safe
 
 from helpline.lib.actor import Actor
 from helpline.lib.errors import DomainError, NotFound, PermissionDenied
@@ -102,10 +105,58 @@ class StyledBoundField(BoundField):
         return attrs
 
 
+class FastSelect(forms.Select):
+    """A ``<select>`` written in Python. Django renders every option through a template
+    include (about 50 µs each): the few hundred agents and categories of the ticket list's
+    filters cost it tens of milliseconds. Same markup and selection as ``forms.Select``."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        chosen = set(self.format_value(value))
+        parts = [f'<select name="{_escape(name)}"{flatatt(self.build_attrs(self.attrs, attrs))}>']
+
+        def option(key: Any, label: Any) -> str:
+            text = "" if key is None else str(key)
+            selected = ""
+            if text in chosen:
+                selected = " selected"
+                if not self.allow_multiple_selected:
+                    chosen.clear()  # the first match only, as Django does
+            return f'<option value="{_escape(text)}"{selected}>{_escape(label)}</option>'
+
+        for key, label in self.choices:
+            if isinstance(label, list | tuple):
+                parts.append(f'<optgroup label="{_escape(key)}">')
+                parts.extend(option(k, v) for k, v in label)
+                parts.append("</optgroup>")
+            else:
+                parts.append(option(key, label))
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # noqa: S308 - every value and label escaped
+
+
+def _escape(value: Any) -> str:
+    """``conditional_escape`` without its lazy-string wrapper (called per option)."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return html.escape(str(value), quote=True)
+
+
 class StyledForm(forms.Form):
-    """Base of every page form: styled, accessible widgets."""
+    """Base of every page form: styled, accessible widgets; plain selects are
+    ``FastSelect``."""
 
     bound_field_class = StyledBoundField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            old = field.widget
+            if type(old) is forms.Select:
+                new = FastSelect(attrs=old.attrs, choices=old.choices)
+                new.is_required, new.is_localized = old.is_required, old.is_localized
+                field.widget = new
 
 
 def service_page(describe: Callable[[DomainError], str]) -> Callable[[View], View]:

@@ -49,6 +49,22 @@ from helpline.tickets.models import (
 from helpline.tickets.permissions import READ, TicketAccess
 
 LIST_RELATED = ("state", "state__state_type", "priority", "group", "category")
+# What a row of the pages' ticket lists shows (list, home): read with ``page_of(..., only=)``
+# so that a page builds no unused columns (a ticket has 14 timestamps and three JSON fields).
+_PERSON = ("login", "firstname", "lastname")
+ROW_RELATED = ("state", "priority", "group", "owner", "customer")
+ROW_FIELDS = (
+    "number",
+    "title",
+    "escalation_at",
+    "updated_at",
+    "submitter_email",
+    "state__name",
+    "priority__name",
+    "group__name",
+    *(f"owner__{name}" for name in _PERSON),
+    *(f"customer__{name}" for name in _PERSON),
+)
 PER_PAGE_MAX = 500
 # Zammad's ``sort_by`` for ticket lists: each leads an index (``Ticket.Meta.indexes``, the
 # unique number, the priority foreign key), so a sorted page is still read off an index.
@@ -183,6 +199,7 @@ def search_page(
     page: int = 1,
     per_page: int = 50,
     related: Sequence[str] = LIST_RELATED,
+    only: Sequence[str] = (),
 ) -> SearchPage:
     """The ticket list's free-text search, best match first (words in the title count
     most), then newest: ``filters.text`` in the search language, inside the actor's scope
@@ -192,6 +209,8 @@ def search_page(
 
     profile = permissions.ticket_access(actor)
     scoped = list_tickets(actor, replace(filters, text="")).select_related(*related)
+    if only:
+        scoped = scoped.only(*only)
     include_internal = profile.admin or profile.agent
     page = max(1, page)
     found, total = full_text(
@@ -213,9 +232,11 @@ def page_of(
     per_page: int = 50,
     *,
     related: Sequence[str] = LIST_RELATED,
+    only: Sequence[str] = (),
 ) -> list[Ticket]:
     """One page (1-based) of an ordered ticket list, in two queries: the page's ids off the
-    indexes, then those rows with their state, priority, group and category."""
+    indexes, then those rows with their state, priority, group and category (``related``;
+    with ``only``, just those columns)."""
     if page < 1:
         raise Invalid("pages start at 1", code="list.page_invalid", field="page")
     if not 1 <= per_page <= PER_PAGE_MAX:
@@ -228,7 +249,10 @@ def page_of(
     ids = list(qs.values_list("pk", flat=True)[start : start + per_page])
     if not ids:
         return []
-    rows = {t.pk: t for t in Ticket.objects.filter(pk__in=ids).select_related(*related)}
+    found = Ticket.objects.filter(pk__in=ids).select_related(*related)
+    if only:
+        found = found.only(*only)
+    rows = {t.pk: t for t in found}
     return [rows[pk] for pk in ids if pk in rows]
 
 
@@ -350,7 +374,7 @@ def assigned_tickets(actor: Actor, *, profile: TicketAccess | None = None) -> Qu
     return (
         visible_tickets(actor, profile=profile)
         .filter(mine)
-        .exclude(state__state_type__name__in=FINISHED_KINDS)
+        .exclude(state_id__in=finished_state_ids())
         .order_by("-id")
     )
 
@@ -363,7 +387,7 @@ def needs_reply_tickets(actor: Actor, *, profile: TicketAccess | None = None) ->
     return (
         visible_tickets(actor, profile=profile)
         .filter(Q(owner_id=actor.user_id) | Q(owner__isnull=True))
-        .exclude(state__state_type__name__in=FINISHED_KINDS)
+        .exclude(state_id__in=finished_state_ids())
         .filter(last_contact_customer_at__isnull=False)
         .filter(
             Q(last_contact_agent_at__isnull=True)
@@ -384,9 +408,19 @@ def escalated_tickets(actor: Actor, *, profile: TicketAccess | None = None) -> Q
     )
 
 
+def finished_state_ids() -> list[int]:
+    """The ids of the closed, merged and removed states (a handful), read first so that a
+    list excluding them needs no join to the states: the database then walks the ticket
+    indexes in the list's order instead of the state index."""
+    return list(
+        TicketState.objects.filter(state_type__name__in=FINISHED_KINDS).values_list("pk", flat=True)
+    )
+
+
 def with_rows(tickets: QuerySet[Ticket], limit: int) -> list[Ticket]:
-    """The first ``limit`` tickets with what a list row shows, in one query."""
-    return list(tickets.select_related(*LIST_RELATED, "owner", "customer")[:limit])
+    """The first ``limit`` tickets with what a list row shows: their ids off the indexes,
+    then those rows with their relations (as ``page_of``)."""
+    return page_of(tickets, 1, limit, related=ROW_RELATED, only=ROW_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -399,22 +433,25 @@ class ListChoices:
     categories: list[TicketCategory]
     projects: list[Project]
     owners: list[User]
-    organizations: list[Organization]
 
 
-def list_choices(actor: Actor, *, profile: TicketAccess | None = None) -> ListChoices:
-    """States and priorities for everyone; groups, categories, projects, owners and
-    organizations for agents (those of the groups they may read)."""
+def list_choices(
+    actor: Actor, *, profile: TicketAccess | None = None, group_id: int | None = None
+) -> ListChoices:
+    """States and priorities for everyone; groups, categories, projects and owners for
+    agents (those of the groups they may read). Organizations are too many to offer: the
+    list filters by an organization's name (``find_organization``). With ``group_id`` (a
+    ticket's update form), only that group's categories and owners."""
     states = list(TicketState.objects.filter(active=True).order_by("id"))
     priorities = list(TicketPriority.objects.filter(active=True).order_by("rank"))
     if not is_agent(actor):
-        return ListChoices(states, priorities, [], [], [], [], [])
+        return ListChoices(states, priorities, [], [], [], [])
     profile = profile or permissions.ticket_access(actor)
     groups = Group.objects.filter(active=True).order_by("name")
     if READ not in profile.everything:
         groups = groups.filter(pk__in=sorted(profile.group_ids(READ)))
     group_list = list(groups)
-    ids = [g.pk for g in group_list]
+    ids = [g.pk for g in group_list] if group_id is None else [group_id]
     return ListChoices(
         states=states,
         priorities=priorities,
@@ -426,7 +463,6 @@ def list_choices(actor: Actor, *, profile: TicketAccess | None = None) -> ListCh
         ),
         projects=list(Project.objects.filter(group_id__in=ids).order_by("name")),
         owners=owner_candidates(ids),
-        organizations=list(Organization.objects.filter(active=True).order_by("name")[:500]),
     )
 
 
@@ -441,6 +477,7 @@ def owner_candidates(group_ids: Iterable[int]) -> list[User]:
         .filter(roles__in=agent_roles)
         .distinct()
         .order_by("firstname", "lastname", "login")
+        .only("pk", "login", "firstname", "lastname")
     )
 
 
@@ -469,6 +506,18 @@ def form_clients() -> list[tuple[int, str]]:
         .order_by("name")
         .values_list("pk", "name")[:1000]
     )
+
+
+def find_organization(reference: str) -> int | None:
+    """The id of an organization named by its name (any case) or id (links and saved views
+    of older lists), the list's organization filter; ``None`` when there is none."""
+    text = reference.strip()
+    if not text:
+        return None
+    found = Organization.objects.filter(name__iexact=text).values_list("pk", flat=True).first()
+    if found is None and text.isdigit() and valid_id(int(text)):
+        found = Organization.objects.filter(pk=int(text)).values_list("pk", flat=True).first()
+    return found
 
 
 def find_customer(reference: str) -> User | None:

@@ -61,9 +61,7 @@ class TicketFilterForm(StyledForm):
     )
     owner = forms.TypedChoiceField(label=_("Owner"), required=False, coerce=int, empty_value=None)
     customer = forms.CharField(label=_("Customer (login or email)"), required=False)
-    organization = forms.TypedChoiceField(
-        label=_("Organization"), required=False, coerce=int, empty_value=None
-    )
+    organization = forms.CharField(label=_("Organization (name)"), required=False, max_length=200)
     tag = forms.CharField(label=_("Tag"), required=False, max_length=100)
     created_from = forms.DateField(
         label=_("Created from"), required=False, widget=forms.DateInput(attrs={"type": "date"})

@@ -72,7 +72,6 @@ def _filter_form(
         )
         f["project"].choices = _choices(choices.projects)  # type: ignore[attr-defined]
         f["owner"].choices = _choices(choices.owners, _person)  # type: ignore[attr-defined]
-        f["organization"].choices = _choices(choices.organizations)  # type: ignore[attr-defined]
     else:
         for name in ("group", "category", "project", "owner", "customer", "organization", "tag"):
             del f[name]
@@ -81,10 +80,12 @@ def _filter_form(
 
 def _filters(form: forms.TicketFilterForm) -> TicketFilters:
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    customer_id = None
+    customer_id = organization_id = None
     if data.get("customer"):
         customer = selectors.find_customer(data["customer"])
         customer_id = customer.pk if customer else 0
+    if data.get("organization"):
+        organization_id = selectors.find_organization(data["organization"]) or 0
     one = lambda name: (data[name],) if data.get(name) else ()  # noqa: E731
     return TicketFilters(
         state_ids=one("state"),
@@ -94,7 +95,7 @@ def _filters(form: forms.TicketFilterForm) -> TicketFilters:
         project_ids=one("project"),
         owner_id=data.get("owner"),
         customer_id=customer_id,
-        organization_id=data.get("organization"),
+        organization_id=organization_id,
         text=data.get("q") or "",
         tag=data.get("tag") or "",
         created_from=data.get("created_from"),
@@ -135,7 +136,6 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     filters = _filters(form)
     sort = form.cleaned_data.get("sort") if form.is_bound and form.is_valid() else ""
     per_page = max(1, min(int(get_setting("site.posts_per_page") or 50), 500))
-    related = (*selectors.LIST_RELATED, "owner", "customer")
     rows: list[Ticket] = []
     try:
         qs = selectors.list_tickets(actor, filters)
@@ -145,14 +145,25 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
             return _csv(qs)
         if filters.text.strip() and sort in ("", "relevance"):
             found = selectors.search_page(
-                actor, filters, page=_page_number(request), per_page=per_page, related=related
+                actor,
+                filters,
+                page=_page_number(request),
+                per_page=per_page,
+                related=selectors.ROW_RELATED,
+                only=selectors.ROW_FIELDS,
             )
             page = Paginator(_FoundPage(found.tickets, found.total), per_page).page(found.number)
             rows = found.tickets
         else:
             paginator = Paginator(qs.values_list("pk", flat=True), per_page)
             page = paginator.get_page(request.GET.get("page"))
-            rows = selectors.page_of(qs, page.number, paginator.per_page, related=related)
+            rows = selectors.page_of(
+                qs,
+                page.number,
+                paginator.per_page,
+                related=selectors.ROW_RELATED,
+                only=selectors.ROW_FIELDS,
+            )
     except DomainError as error:  # a search the language does not accept
         show_error(form, error, message=errors.text(error), fields={"query": "q"})
         page = Paginator([], per_page).page(1)
@@ -374,7 +385,9 @@ def _update_form(
     *,
     choices: selectors.ListChoices | None = None,
 ) -> forms.TicketUpdateForm:
-    choices = choices or selectors.list_choices(actor)
+    if choices is None:
+        group_id = ticket.group_id if ticket is not None else None
+        choices = selectors.list_choices(actor, group_id=group_id)
     form = forms.TicketUpdateForm(data)
     f = form.fields
     f["state"].choices = _choices(choices.states)  # type: ignore[attr-defined]
@@ -384,7 +397,7 @@ def _update_form(
     owners = choices.owners
     if ticket is not None:
         categories = [c for c in categories if c.group_id == ticket.group_id]
-        owners = selectors.owner_candidates([ticket.group_id])
+        owners = list(owners)  # the ticket's group's (``group_id`` above)
         if ticket.owner is not None and ticket.owner not in owners:
             owners.append(ticket.owner)  # kept as it is unless changed
         form.initial = {
@@ -477,7 +490,9 @@ def _ticket_context(request: HttpRequest, actor: Actor, ticket_id: int) -> dict[
         "can_follow": user_id is not None,
         "reply_form": forms.ReplyForm(),
         "update_form": _update_form(
-            actor, ticket, choices=selectors.list_choices(actor, profile=profile)
+            actor,
+            ticket,
+            choices=selectors.list_choices(actor, profile=profile, group_id=ticket.group_id),
         )
         if manage
         else None,

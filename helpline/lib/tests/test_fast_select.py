@@ -1,0 +1,78 @@
+"""``FastSelect`` writes the same ``<select>`` as Django's template-rendered ``Select``:
+attributes, selection, option groups and escaping."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+from django import forms
+from django.utils.translation import gettext_lazy
+
+from helpline.lib.pages import FastSelect, StyledForm
+
+CHOICES = [
+    ("", "—"),
+    (1, 'Tom & "Jerry"'),
+    (2, "<script>alert(1)</script>"),
+    ("Hardware", [(3, "Printers"), (4, "Screens <b>")]),
+    (5, gettext_lazy("Nobody")),
+    (1, "Duplicate of one"),
+]
+
+
+class Tree(HTMLParser):
+    """The elements and attributes of a fragment, and its text, in order."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.items: list[tuple[str, object]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.items.append((tag, sorted((k, v or "") for k, v in attrs)))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.items.append(("/" + tag, None))
+
+    def handle_data(self, data: str) -> None:
+        if data.strip():
+            self.items.append(("text", data.strip()))
+
+
+def parsed(html: str) -> list[tuple[str, object]]:
+    tree = Tree()
+    tree.feed(html)
+    return tree.items
+
+
+@pytest.mark.parametrize("value", [None, "", 1, "2", 4, 99])
+def test_same_markup_as_djangos_select(value):
+    attrs = {"id": "id_owner", "class": "form-select", "required": True, "disabled": False}
+    ours = FastSelect(choices=CHOICES).render("owner", value, attrs=attrs)
+    django = forms.Select(choices=CHOICES).render("owner", value, attrs=attrs)
+    assert parsed(ours) == parsed(django)
+
+
+def test_labels_and_values_are_escaped():
+    html = FastSelect(choices=[('"><script>x()</script>', "<img src=x onerror=alert(1)>")]).render(
+        "q", None
+    )
+    assert "<script>" not in html
+    assert "<img" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_styled_forms_use_it_for_plain_selects_only():
+    class Sample(StyledForm):
+        one = forms.TypedChoiceField(choices=[(1, "a")], coerce=int)
+        many = forms.MultipleChoiceField(choices=[(1, "a")])
+        yes = forms.NullBooleanField()
+
+    form = Sample(data={"one": "1"})
+    assert type(form.fields["one"].widget) is FastSelect
+    assert type(form.fields["many"].widget) is forms.SelectMultiple
+    assert type(form.fields["yes"].widget) is forms.NullBooleanSelect
+    form.fields["one"].choices = [(7, "seven")]  # a view setting choices reaches the widget
+    assert '<option value="7">seven</option>' in str(form["one"])
+    assert 'class="form-select is-invalid"' in str(form["one"])  # styled, with its error
+    assert form.is_valid() is False  # 1 is no longer a choice
