@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 from django.db.models import F, QuerySet
@@ -60,19 +61,38 @@ def search_documents(
     if total == 0 or offset >= total:
         return [], total
     if plan.rank is None:
-        page = list(counted.order_by(*spec.newest)[offset : offset + limit])
+        # The page's ids first, off the ordering index: with the caller's joins in the same
+        # statement SQLite drove it from the smallest joined table and sorted every match.
+        ids = list(
+            counted.order_by(*spec.newest).values_list("pk", flat=True)[offset : offset + limit]
+        )
+        rows = {obj.pk: obj for obj in scoped.filter(pk__in=ids)}
+        page = [rows[pk] for pk in ids if pk in rows]
         for item in page:
             item.search_score = None  # type: ignore[attr-defined]
         return page, total
-    ranked = _ranked_ids(
-        kind,
-        filtered if plan.required is not None else counted,
-        plan,
-        spec.newest,
-        limit=limit,
-        offset=offset,
-        include_internal=include_internal,
-    )
+    window = settings.SEARCH_RANK_WINDOW
+    if plan.required is not None and total > window:
+        ranked = _windowed_ids(
+            kind,
+            counted,
+            plan,
+            spec.newest,
+            window=window,
+            limit=limit,
+            offset=offset,
+            include_internal=include_internal,
+        )
+    else:
+        ranked = _ranked_ids(
+            kind,
+            filtered if plan.required is not None else counted,
+            plan,
+            spec.newest,
+            limit=limit,
+            offset=offset,
+            include_internal=include_internal,
+        )
     by_id: dict[Any, M] = {obj.pk: obj for obj in scoped.filter(pk__in=[pk for pk, _ in ranked])}
     page = []
     for pk, score in ranked:
@@ -104,6 +124,40 @@ def matching_documents(
     return filtered
 
 
+def _windowed_ids(
+    kind: str,
+    counted: QuerySet[M],
+    plan: compiler.Plan,
+    newest: tuple[str, ...],
+    *,
+    window: int,
+    limit: int,
+    offset: int,
+    include_internal: bool,
+) -> list[tuple[Any, float | None]]:
+    """One page of a query matching more than ``window`` objects: the newest ``window``
+    matches ranked, then the older ones newest first (unscored). Every match is on exactly
+    one page; a common word costs ``window`` scores instead of one per match."""
+    found: list[tuple[Any, float | None]] = []
+    if offset < window:
+        top = min(offset + limit, window)
+        found = _ranked_ids(
+            kind,
+            counted,
+            plan,
+            newest,
+            limit=top - offset,
+            offset=offset,
+            include_internal=include_internal,
+            window=window,
+        )
+    if offset + limit > window:
+        start = max(offset, window)
+        older = counted.order_by(*newest).values_list("pk", flat=True)
+        found += [(pk, None) for pk in older[start : offset + limit]]
+    return found
+
+
 def _ranked_ids(
     kind: str,
     base: QuerySet[M],
@@ -113,27 +167,33 @@ def _ranked_ids(
     limit: int,
     offset: int,
     include_internal: bool,
+    window: int = 0,
 ) -> list[tuple[Any, float | None]]:
     """Ids and scores of one page: the scoped, filtered rows joined with the index's
-    scores in one statement (an inner join when the ranked words are required)."""
+    scores in one statement (an inner join when the ranked words are required). With
+    ``window``, ``base`` (which then already holds only matches) is cut to its newest
+    ``window`` rows first and only those are scored."""
     if plan.rank is None:
         raise ValueError("nothing to rank by")
     engine = backend()
     order_columns = {f"hl_o{i}": F(name.lstrip("-")) for i, name in enumerate(newest)}
-    rows = base.order_by().annotate(hl_id=F("pk"), **order_columns)
-    rows = rows.values("hl_id", *order_columns)
+    rows = base.order_by(*newest) if window else base.order_by()
+    rows = rows.annotate(hl_id=F("pk"), **order_columns).values("hl_id", *order_columns)
+    if window:
+        rows = rows[:window]
     try:
         inner_sql, inner_params = rows.query.sql_with_params()
     except EmptyResultSet:
         return []
-    score_sql, score_params = engine.scored(kind, plan.rank, include_internal)
+    within = "SELECT hl_id FROM t" if window else ""
+    score_sql, score_params = engine.scored(kind, plan.rank, include_internal, within=within)
     join = "JOIN" if plan.required is not None else "LEFT JOIN"
     ties = ", ".join(
         f"t.{alias} {'DESC' if name.startswith('-') else 'ASC'}"
         for alias, name in zip(order_columns, newest, strict=True)
     )
     sql = (
-        f"SELECT t.hl_id, m.score FROM ({inner_sql}) t "  # noqa: S608 (ORM SQL and constants)
+        f"WITH t AS ({inner_sql}) SELECT t.hl_id, m.score FROM t "  # noqa: S608 (ORM SQL and constants)
         f"{join} ({score_sql}) m ON m.object_id = t.hl_id "
         f"ORDER BY m.score DESC NULLS LAST, {ties} LIMIT %s OFFSET %s"
     )

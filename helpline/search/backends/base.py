@@ -64,8 +64,11 @@ class Backend(Protocol):
         """The ids of the objects whose documents match ``expr``, as something
         ``pk__in=`` takes (a subquery: a values queryset or raw SQL)."""
 
-    def scored(self, kind: str, expr: TextExpr, internal: bool) -> tuple[str, list[object]]:
-        """SQL yielding ``object_id`` and ``score`` (higher is better) for every match."""
+    def scored(
+        self, kind: str, expr: TextExpr, internal: bool, *, within: str = ""
+    ) -> tuple[str, list[object]]:
+        """SQL yielding ``object_id`` and ``score`` (higher is better) for every match; with
+        ``within`` (SQL of a subquery of object ids, no parameters) only for those."""
 
     def prepare_rebuild(self) -> bool:
         """Make the index structures match the configuration; True when they were remade

@@ -126,15 +126,19 @@ class PostgresBackend:
         )
         return SearchDocument.objects.filter(matches, kind=kind).values("object_id")
 
-    def scored(self, kind: str, expr: TextExpr, internal: bool) -> tuple[str, list[object]]:
+    def scored(
+        self, kind: str, expr: TextExpr, internal: bool, *, within: str = ""
+    ) -> tuple[str, list[object]]:
         sql, params = tsquery(expr, internal)
         rank_sql, rank_params = tsquery(positive(expr), internal)
         # OFFSET 0 fences the match off: PostgreSQL finds it through the GIN index first,
-        # instead of scanning every document in rank order.
+        # instead of scanning every document in rank order. With ``within``, the documents
+        # of those objects are read by (kind, object_id) and only they are ranked.
+        only = f" AND object_id IN ({within})" if within else ""
         return (
             f"SELECT d.object_id AS object_id, {RANK % rank_sql} AS score "  # noqa: S608 (constants)
             "FROM (SELECT object_id, vector FROM search_searchdocument "
-            f"WHERE kind = %s AND vector @@ {sql} OFFSET 0) d",
+            f"WHERE kind = %s AND vector @@ {sql}{only} OFFSET 0) d",
             [*rank_params, kind, *params],
         )
 

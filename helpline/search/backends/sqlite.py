@@ -130,12 +130,16 @@ class SqliteBackend:
             [match_expression(expr, internal), registry.get(kind).code],
         )
 
-    def scored(self, kind: str, expr: TextExpr, internal: bool) -> tuple[str, list[object]]:
+    def scored(
+        self, kind: str, expr: TextExpr, internal: bool, *, within: str = ""
+    ) -> tuple[str, list[object]]:
         sql = (
             f"SELECT rowid / {KIND_SLOTS} AS object_id, "  # noqa: S608 (constants)
             f"-bm25(search_fts, {_WEIGHTS}) AS score FROM search_fts "
             f"WHERE search_fts MATCH %s AND rowid %% {KIND_SLOTS} = %s"
         )
+        if within:  # bm25 is then computed for those rows only
+            sql += f" AND rowid / {KIND_SLOTS} IN ({within})"
         return sql, [match_expression(expr, internal), registry.get(kind).code]
 
     def prepare_rebuild(self) -> bool:

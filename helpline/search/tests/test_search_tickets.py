@@ -297,3 +297,24 @@ def test_limit_and_offset_are_checked(corpus):
     with pytest.raises(Invalid) as err:
         search_tickets(Ticket.objects.all(), "printer", limit=10, offset=-1)
     assert (err.value.code, err.value.field) == ("search.offset", "offset")
+
+
+def test_many_matches_rank_the_newest_window_then_follow_newest_first(corpus, settings):
+    # With more matches than the window, only the newest window of them is ranked (a common
+    # word ranked 380,000 documents); the older ones follow, newest first, unscored.
+    settings.SEARCH_RANK_WINDOW = 2
+    assert names(corpus, "printer") == (["t4", "t2", "t1"], 3)  # t1 would rank second
+    page, _ = search_tickets(Ticket.objects.all(), "printer", limit=10)
+    assert [type(t.search_score) for t in page] == [float, float, type(None)]
+    # Every match on exactly one page, whatever the page size, also across the window's edge
+    pages = [found(corpus, "printer", limit=1, offset=n) for n in range(4)]
+    assert pages == [["t4"], ["t2"], ["t1"], []]
+    assert found(corpus, "printer", limit=2, offset=1) == ["t2", "t1"]
+    # Agents also match internal notes: t3 is among the newest two
+    assert names(corpus, "printer", internal=True) == (["t4", "t3", "t2", "t1"], 4)
+    # The window is taken inside the reader's scope, not over every ticket (where t4 is
+    # the newest match): Alice's newest match t3 is ranked, her t1 follows
+    alices = Ticket.objects.filter(customer__login="alice")
+    assert names(corpus, "printer", scoped=alices, internal=True) == (["t1", "t3"], 2)
+    settings.SEARCH_RANK_WINDOW = 1
+    assert names(corpus, "printer", scoped=alices, internal=True) == (["t3", "t1"], 2)
