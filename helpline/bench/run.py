@@ -70,9 +70,16 @@ class Stats:
     mean: float
     max: float
     throughput: float
+    # From the server's Server-Timing header: time in Django and the request's CPU time
+    server: tuple[float, float] = (0.0, 0.0)  # p50, p95 seconds
+    cpu: tuple[float, float] = (0.0, 0.0)
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "server_p50_ms": round(self.server[0] * 1000, 3),
+            "server_p95_ms": round(self.server[1] * 1000, 3),
+            "cpu_p50_ms": round(self.cpu[0] * 1000, 3),
+            "cpu_p95_ms": round(self.cpu[1] * 1000, 3),
             "requests": self.requests,
             "errors": self.errors,
             "seconds": round(self.seconds, 3),
@@ -93,10 +100,19 @@ def percentile(sorted_values: list[float], pct: float) -> float:
     return sorted_values[rank - 1]
 
 
-def summarize(latencies: list[float], errors: int, seconds: float) -> Stats:
+def summarize(
+    latencies: list[float],
+    errors: int,
+    seconds: float,
+    timings: list[tuple[float, float]] | None = None,
+) -> Stats:
     values = sorted(latencies)
     n = len(values)
+    server = sorted(t[0] for t in timings or [])
+    cpu = sorted(t[1] for t in timings or [])
     return Stats(
+        server=(percentile(server, 50), percentile(server, 95)),
+        cpu=(percentile(cpu, 50), percentile(cpu, 95)),
         requests=n,
         errors=errors,
         seconds=seconds,
@@ -285,11 +301,27 @@ class Scenario:
 
 def _send(
     conn: http.client.HTTPConnection, headers: dict[str, str], request: Request
-) -> tuple[int, bytes]:
+) -> tuple[int, bytes, tuple[float, float] | None]:
+    """Status, body and the server's own (app, cpu) seconds from ``Server-Timing``."""
     method, path, body = request
     conn.request(method, path, body=body, headers=headers)
     response = conn.getresponse()
-    return response.status, response.read()
+    return response.status, response.read(), server_timing(response.getheader("Server-Timing"))
+
+
+def server_timing(header: str | None) -> tuple[float, float] | None:
+    """``app;dur=12.5, cpu;dur=9.1`` → (0.0125, 0.0091); None when absent or unreadable."""
+    found: dict[str, float] = {}
+    for part in (header or "").split(","):
+        name, _, rest = part.strip().partition(";")
+        if rest.startswith("dur="):
+            try:
+                found[name] = float(rest[4:]) / 1000
+            except ValueError:
+                return None
+    if "app" not in found or "cpu" not in found:
+        return None
+    return found["app"], found["cpu"]
 
 
 def drive(
@@ -300,6 +332,7 @@ def drive(
     lock = threading.Lock()
     issued = [0]
     latencies: list[list[float]] = [[] for _ in range(concurrency)]
+    timings: list[list[tuple[float, float]]] = [[] for _ in range(concurrency)]
     errors = [0]
     first_error = [""]
     ready = threading.Barrier(concurrency + 1)
@@ -317,8 +350,9 @@ def drive(
                 issued[0] += 1
             request = scenario.make(i)
             began = time.perf_counter()
+            timing = None
             try:
-                status, body = _send(conn, client.headers, request)
+                status, body, timing = _send(conn, client.headers, request)
             except (OSError, http.client.HTTPException) as exc:
                 conn.close()
                 conn = client.connect()
@@ -326,6 +360,8 @@ def drive(
             elapsed = time.perf_counter() - began
             if status == scenario.expect:
                 mine.append(elapsed)
+                if timing is not None:
+                    timings[slot].append(timing)
             else:
                 with lock:
                     errors[0] += 1
@@ -346,7 +382,8 @@ def drive(
         thread.join()
     seconds = time.perf_counter() - began
     merged = [x for part in latencies for x in part]
-    return summarize(merged, errors[0], seconds), first_error[0]
+    served = [x for part in timings for x in part]
+    return summarize(merged, errors[0], seconds, served), first_error[0]
 
 
 # -- preparing the data --------------------------------------------------------------------
@@ -481,7 +518,7 @@ def long_ticket(client: Client, fixture: Fixture, articles: int) -> int:
         "customer_id": fixture.customer_ids[0],
         "article": {"subject": title, "body": "The first article.", "type": "note"},
     }
-    status, answer = _send(
+    status, answer, _timing = _send(
         conn, client.headers, ("POST", "/api/v1/tickets", json.dumps(body).encode())
     )
     conn.close()
@@ -838,22 +875,27 @@ def render_markdown(report: dict[str, Any]) -> str:
         f"mean {rss.get('mean_bytes', 0) / 2**20:,.0f} MiB "
         f"(web processes alone: peak {rss.get('peak_web_bytes', 0) / 2**20:,.0f} MiB).",
         "",
+        "Latency is what the client waited; server and CPU are the server's own "
+        "`Server-Timing` figures (time in Django; the request thread's CPU time, which with "
+        "SQLite includes the database and excludes waiting for a busy machine's cores).",
+        "",
         "| scenario | concurrency | requests | p50 ms | p95 ms | p99 ms | per second | "
+        "server p50 / p95 ms | CPU p50 / p95 ms | "
         "p50 x floor | p95 x floor | share of floor's rate | vs raw database |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     floors = report["floors"]
     for c, row in floors["insert"].items():
         lines.append(
             f"| floor: raw insert, 1 row per transaction | {c} | {row['requests']} | "
             f"{row['p50_ms']:.2f} | {row['p95_ms']:.2f} | {row['p99_ms']:.2f} | "
-            f"{row['throughput_per_s']:,.0f} | | | | |"
+            f"{row['throughput_per_s']:,.0f} | | | | | | |"
         )
     for row in floors["fts"].values():
         lines.append(
             f"| floor: raw full-text query {row['query']!r} (best {PAGE_SIZE}) | 1 | "
             f"{row['requests']} | {row['p50_ms']:.2f} | {row['p95_ms']:.2f} | "
-            f"{row['p99_ms']:.2f} | {row['throughput_per_s']:,.0f} | | | | |"
+            f"{row['p99_ms']:.2f} | {row['throughput_per_s']:,.0f} | | | | | | |"
         )
     for row in report["results"]:
         raw = ""
@@ -864,7 +906,10 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines.append(
             f"| {row['label']} | {row['concurrency']} | {row['requests']} | "
             f"{row['p50_ms']:.2f} | {row['p95_ms']:.2f} | {row['p99_ms']:.2f} | "
-            f"{row['throughput_per_s']:,.1f} | {_fmt(row.get('p50_x_floor'))} | "
+            f"{row['throughput_per_s']:,.1f} | "
+            f"{row.get('server_p50_ms', 0):.1f} / {row.get('server_p95_ms', 0):.1f} | "
+            f"{row.get('cpu_p50_ms', 0):.1f} / {row.get('cpu_p95_ms', 0):.1f} | "
+            f"{_fmt(row.get('p50_x_floor'))} | "
             f"{_fmt(row.get('p95_x_floor'))} | {_pct(row.get('throughput_share_of_floor'))} | "
             f"{raw} |"
         )

@@ -53,6 +53,9 @@ def test_seed_then_run_measures_every_scenario(server_env, tmp_path):
         assert row["errors"] == 0
         assert 0 < row["p50_ms"] <= row["p95_ms"] <= row["p99_ms"], row
         assert row["throughput_per_s"] > 0
+        # the server's own Server-Timing figures reached the report
+        assert 0 < row["server_p50_ms"] <= row["server_p95_ms"], row
+        assert 0 <= row["cpu_p50_ms"] <= row["cpu_p95_ms"], row
         if row["scenario"] != "floor":
             assert row["p50_x_floor"] > 0
     # The tickets it created are real: 1 warm-up and 4 measured per concurrency, and the

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpline.bench.run import percentile, summarize
+from helpline.bench.run import percentile, server_timing, summarize
 
 
 @pytest.mark.django_db
@@ -30,3 +30,25 @@ def test_summary_counts_throughput_over_the_wall_time():
     assert stats.p50 == 0.002
     assert stats.mean == pytest.approx(0.0025)
     assert stats.as_dict()["p99_ms"] == 4.0
+
+
+def test_summary_reads_the_servers_own_timings():
+    stats = summarize([0.01, 0.02], errors=0, seconds=1, timings=[(0.008, 0.005), (0.018, 0.011)])
+    figures = stats.as_dict()
+    assert (figures["server_p50_ms"], figures["server_p95_ms"]) == (8.0, 18.0)
+    assert (figures["cpu_p50_ms"], figures["cpu_p95_ms"]) == (5.0, 11.0)
+
+
+def test_server_timing_header_is_parsed():
+    assert server_timing("app;dur=12.5, cpu;dur=9.1") == pytest.approx((0.0125, 0.0091))
+    assert server_timing(None) is None
+    assert server_timing("app;dur=3") is None  # no CPU figure
+    assert server_timing("app;dur=x, cpu;dur=1") is None
+
+
+@pytest.mark.django_db
+def test_every_response_says_what_it_cost_the_server(client):
+    response = client.get("/accounts/login/")
+    app, cpu = server_timing(response["Server-Timing"])
+    assert app > 0
+    assert 0 <= cpu <= app + 0.05  # the thread's CPU time within the request's time
