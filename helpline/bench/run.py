@@ -731,6 +731,12 @@ def scenarios(fixture: Fixture, plan: RunPlan) -> list[Scenario]:
                 "api",
                 get(f"/api/v1/ticket_articles/by_ticket/{fixture.long_id}"),
             ),
+            Scenario(
+                "articles_long_api_page",
+                f"ticket articles, {plan.long_articles:,} articles, 50 a page (API by_ticket)",
+                "api",
+                get(f"/api/v1/ticket_articles/by_ticket/{fixture.long_id}?page=1&per_page=50"),
+            ),
         ]
         if fixture.long_id
         else []

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.system
 SCENARIOS = {
     "floor", "create_api", "list_api", "list_page", "show_api", "articles_api", "show_page",
     "search_common", "search_rare", "search_field", "home_page", "show_long_page",
-    "articles_long_api",
+    "articles_long_api", "articles_long_api_page",
 }  # fmt: skip
 
 
