@@ -10,13 +10,14 @@ relations the shapers need already fetched (no query per row).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 from urllib.parse import quote
 
 from django.core.files.storage import default_storage
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 
 from helpline.core import permissions as perms
 from helpline.core import rules
@@ -164,6 +165,36 @@ def list_organizations(actor: Actor, *, sort: Sort | None = None) -> QuerySet[Or
         ORGANIZATION_SORT_FIELDS,
         [("id", False)],
     )
+
+
+def organizations_named(
+    text: str, *, exclude: Iterable[int] = (), limit: int = 20
+) -> tuple[list[tuple[int, str]], bool]:
+    """``([(id, name), ...], more)``: at most ``limit`` organizations whose name starts with
+    ``text`` (ignoring case), then those whose name contains it, each part by name; ``more``
+    is true when others match too. Unchecked: the caller checks who may see the names.
+
+    The prefix part is a range on ``lower(name)``, read from the organization_name_ci_unique
+    index in name order (no table scan, stops after ``limit``); only when it finds fewer
+    than ``limit`` does the contains part look further. Empty ``text`` matches nothing."""
+    needle = text.strip().lower()
+    if not needle:
+        return [], False
+    rows = Organization.objects.exclude(pk__in=list(exclude)).alias(lname=Lower("name"))
+    by_name = ("lname", "id")
+    prefix = rows.filter(lname__gte=needle, lname__startswith=needle)
+    if ord(needle[-1]) < 0x10FFFF:
+        prefix = prefix.filter(lname__lt=needle[:-1] + chr(ord(needle[-1]) + 1))
+    found = list(prefix.order_by(*by_name).values_list("pk", "name")[: limit + 1])
+    if len(found) <= limit:
+        contains = (
+            rows.filter(lname__contains=needle)
+            .exclude(lname__startswith=needle)
+            .order_by(*by_name)
+            .values_list("pk", "name")
+        )
+        found += list(contains[: limit + 1 - len(found)])
+    return found[:limit], len(found) > limit
 
 
 # --- groups

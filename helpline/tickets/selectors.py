@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Count, F, Min, Q, QuerySet
 
 from helpline.core import permissions as perms
+from helpline.core import selectors as core_selectors
 from helpline.core.models import (
     Attachment,
     Group,
@@ -45,6 +46,7 @@ from helpline.tickets.models import (
     TicketCategory,
     TicketPriority,
     TicketState,
+    TicketStateType,
 )
 from helpline.tickets.permissions import READ, TicketAccess
 
@@ -540,6 +542,12 @@ def admin_states(actor: Actor) -> QuerySet[TicketState]:
     return TicketState.objects.select_related("state_type").order_by("id")
 
 
+def admin_state_types(actor: Actor) -> QuerySet[TicketStateType]:
+    """The fixed kinds a new state may have (``admin.object``)."""
+    perms.require(actor, perms.ADMIN_OBJECT)
+    return TicketStateType.objects.order_by("id")
+
+
 def admin_priorities(actor: Actor) -> QuerySet[TicketPriority]:
     """Every priority, least urgent first (``admin.object``)."""
     perms.require(actor, perms.ADMIN_OBJECT)
@@ -565,12 +573,12 @@ def admin_slas(actor: Actor) -> QuerySet[Sla]:
 
 @dataclass(frozen=True)
 class SlaChoices:
-    """What an SLA's conditions may name: priorities (least urgent first), groups and
-    organizations, each as ``(id, name)`` pairs."""
+    """What an SLA's conditions may name, each as ``(id, name)`` pairs: priorities (least
+    urgent first) and groups. Organizations are too many to list: see
+    ``admin_sla_organizations``."""
 
     priorities: list[tuple[int, str]]
     groups: list[tuple[int, str]]
-    organizations: list[tuple[int, str]]
 
 
 def admin_sla_choices(actor: Actor) -> SlaChoices:
@@ -578,8 +586,29 @@ def admin_sla_choices(actor: Actor) -> SlaChoices:
     return SlaChoices(
         priorities=list(TicketPriority.objects.order_by("rank").values_list("pk", "name")),
         groups=list(Group.objects.order_by("name").values_list("pk", "name")),
-        organizations=list(Organization.objects.order_by("name").values_list("pk", "name")),
     )
+
+
+SLA_ORGANIZATION_MATCHES = 20
+
+
+def admin_sla_organizations(
+    actor: Actor, text: str, *, exclude: Iterable[int] = (), limit: int = SLA_ORGANIZATION_MATCHES
+) -> tuple[list[tuple[int, str]], bool]:
+    """The organizations an SLA may name matching ``text``, name prefix first, at most
+    ``limit`` and whether more match (``core.selectors.organizations_named``); ``exclude``
+    leaves out those already chosen (``admin.sla``)."""
+    perms.require(actor, perms.ADMIN_SLA)
+    return core_selectors.organizations_named(text, exclude=exclude, limit=min(limit, 100))
+
+
+def admin_sla_organization_names(actor: Actor, ids: Iterable[int]) -> dict[int, str]:
+    """The names of the organizations ``ids`` (one query; unknown ids are left out)."""
+    perms.require(actor, perms.ADMIN_SLA)
+    wanted = [i for i in ids if valid_id(i)]
+    if not wanted:
+        return {}
+    return dict(Organization.objects.filter(pk__in=wanted).values_list("pk", "name"))
 
 
 def priority_by_rank(rank: int) -> TicketPriority:

@@ -1,6 +1,6 @@
 """An administrator in Chromium, in English and French: from the administration index to a
-new business-hours calendar and an SLA on it, then a personal access token whose secret
-is shown once and works at the API."""
+new business-hours calendar and an SLA on it (organizations picked by searching as one
+types), then a personal access token whose secret is shown once and works at the API."""
 
 import re
 
@@ -9,7 +9,7 @@ import requests
 from django.utils import translation
 from playwright.sync_api import expect
 
-from helpline.testing.factories import UserFactory
+from helpline.testing.factories import OrganizationFactory, UserFactory
 from helpline.tickets.models import Calendar, Sla
 from tests.e2e.test_ticket_journey import log_in
 
@@ -28,6 +28,9 @@ def words(language: str):
 def test_admin_sets_up_an_sla_and_a_token(new_visitor, site_url, language, locale):
     t = words(language)
     UserFactory(login="boss", roles=["Admin"])
+    OrganizationFactory(name="Acme")
+    labs = OrganizationFactory(name="Acme Labs")
+    globex = OrganizationFactory(name="Globex")
     page = log_in(new_visitor(locale=locale), t, "boss")
     page.get_by_role("banner").get_by_role("link", name=t("Administration")).click()
     page.get_by_role("main").get_by_role("link", name=t("Business-hours calendars")).click()
@@ -50,10 +53,19 @@ def test_admin_sets_up_an_sla_and_a_token(new_visitor, site_url, language, local
     form.get_by_label(t("Name"), exact=True).fill("Gold")
     form.get_by_label(t("Calendar")).select_option(label="Paris office")
     form.get_by_label(t("Solution within (minutes)")).fill("480")
+    # organizations are searched as one types; ticked ones stay through the next search
+    search = form.get_by_label(t("Find organizations"))
+    search.fill("acme")
+    form.get_by_label("Acme Labs").check()
+    search.fill("glob")
+    form.get_by_label("Globex").check()
+    expect(form.get_by_label("Acme Labs")).to_be_checked()
+    expect(form.get_by_label("Acme", exact=True)).to_have_count(0)
     form.get_by_role("button", name=t("Save the SLA")).click()
     expect(page.get_by_role("link", name="Gold")).to_be_visible()
     gold = Sla.objects.get(name="Gold")
     assert (gold.calendar.name, gold.solution_time) == ("Paris office", 480)
+    assert gold.organization_ids == sorted([labs.pk, globex.pk])
 
     page.get_by_role("banner").get_by_role("link", name=t("Settings")).click()
     page.get_by_role("main").get_by_role("link", name=t("Personal access tokens")).click()

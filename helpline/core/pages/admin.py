@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from helpline.core import selectors
+from helpline.core.attribute_rules import MULTI_TYPES, OPTION_TYPES, RELATION_TYPES, TREE_TYPES
 from helpline.core.pages import errors
 from helpline.core.services import accounts, attributes, groups, users
 from helpline.core.services import settings as runtime
@@ -293,6 +294,8 @@ ATTRIBUTE_TYPES = (
     ("textarea", gettext_lazy("Text area")),
     ("select", gettext_lazy("Selection")),
     ("multiselect", gettext_lazy("Multiple selection")),
+    ("tree_select", gettext_lazy("Tree selection")),
+    ("multi_tree_select", gettext_lazy("Multiple tree selection")),
     ("boolean", gettext_lazy("Yes or no")),
     ("integer", gettext_lazy("Whole number")),
     ("date", gettext_lazy("Date")),
@@ -300,6 +303,11 @@ ATTRIBUTE_TYPES = (
     ("user_autocompletion", gettext_lazy("User")),
     ("autocompletion_ajax_customer_organization", gettext_lazy("Organization")),
 )
+# What each relation type points at; ``autocompletion_ajax`` (API only) keeps its own.
+_RELATIONS = {
+    "user_autocompletion": "User",
+    "autocompletion_ajax_customer_organization": "Organization",
+}
 OBJECT_LABELS = (
     ("Ticket", gettext_lazy("Ticket")),
     ("User", gettext_lazy("User")),
@@ -316,7 +324,10 @@ _ATTRIBUTE_FIELDS = {
     "data_option.max": "max",
     "data_option.type": "input_type",
     "data_option.null": "required",
+    "data_option.multiple": "multiple",
+    "data_option.relation": "data_type",
 }
+_INDENT = "  "
 
 
 class AttributeForm(StyledForm):
@@ -345,9 +356,12 @@ class AttributeForm(StyledForm):
     options = forms.CharField(
         label=gettext_lazy("Options"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
         help_text=gettext_lazy(
-            "For selections: one option per line, written key: label (or only the key)."
+            "For selections: one option per line, written key: label (or only the key). "
+            "For tree selections: one option per line, its children on the lines below it "
+            "indented by two spaces, or written Parent::Child."
         ),
     )
     default = forms.CharField(
@@ -355,7 +369,8 @@ class AttributeForm(StyledForm):
         required=False,
         max_length=500,
         help_text=gettext_lazy(
-            "For a multiple selection, keys separated by commas; for yes or no, true or false."
+            "For a multiple selection, keys separated by commas; for a tree, the path "
+            "(Parent::Child); for yes or no, true or false."
         ),
     )
     maxlength = forms.IntegerField(
@@ -363,26 +378,102 @@ class AttributeForm(StyledForm):
     )
     min = forms.IntegerField(label=gettext_lazy("Smallest number"), required=False)
     max = forms.IntegerField(label=gettext_lazy("Largest number"), required=False)
+    multiple = forms.BooleanField(
+        label=gettext_lazy("Several may be chosen (users and organizations)"), required=False
+    )
     required = forms.BooleanField(label=gettext_lazy("A value is required"), required=False)
     active = forms.BooleanField(label=gettext_lazy("Active"), required=False, initial=True)
     position = forms.IntegerField(label=gettext_lazy("Position"), initial=1550)
 
-    def clean_options(self) -> dict[str, str]:
+    def clean(self) -> dict[str, Any]:
+        """Selection options become ``{key: label}`` here (a repeated key cannot be
+        represented); tree text is read by ``_attribute_options``, which knows the values
+        of the options already there."""
+        data = super().clean() or {}
+        text = data.get("options") or ""
+        if data.get("data_type") not in OPTION_TYPES:
+            return data
         options: dict[str, str] = {}
-        for line in (self.cleaned_data.get("options") or "").splitlines():
+        for line in text.splitlines():
             if not line.strip():
                 continue
             key, _sep, label = line.partition(":")
             key = key.strip()
             if not key or key in options:
-                raise forms.ValidationError(
-                    _("Each option has its own key: %(line)s") % {"line": line.strip()[:60]}
+                self.add_error(
+                    "options",
+                    _("Each option has its own key: %(line)s") % {"line": line.strip()[:60]},
                 )
+                break
             options[key] = label.strip() or key
-        return options
+        data["options"] = options
+        return data
 
 
-def _attribute_options(data: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
+def _tree_values(nodes: Any, parent: str = "") -> dict[str, str]:
+    """``{path of names: value}`` of the options whose value is not their path (options
+    made through the API may have their own values), so an edit keeps them."""
+    found: dict[str, str] = {}
+    for node in nodes if isinstance(nodes, list) else []:
+        if not isinstance(node, dict) or not isinstance(node.get("name"), str):
+            continue
+        path = f"{parent}::{node['name']}" if parent else node["name"]
+        if isinstance(node.get("value"), str) and node["value"] != path:
+            found[path] = node["value"]
+        found.update(_tree_values(node.get("children"), path))
+    return found
+
+
+def tree_from_text(text: str, values: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Tree options (``[{"name", "value"?, "children"?}]``) from one option per line.
+
+    A line indented deeper than the line above is its child; ``Parent::Child`` names a
+    path, whose leading parts are the options of those names at that place (made when
+    missing). Nothing is checked here: the service refuses empty or repeated options."""
+    values = values or {}
+    root: list[dict[str, Any]] = []
+    stack: list[tuple[int, dict[str, Any], str]] = []  # (indent, node, path of names)
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        expanded = line.expandtabs(len(_INDENT))
+        indent = len(expanded) - len(expanded.lstrip())
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        parent: dict[str, Any] | None = stack[-1][1] if stack else None
+        path = stack[-1][2] if stack else ""
+        parts = [part.strip() for part in line.strip().split("::")]
+        for number, part in enumerate(parts):
+            siblings = parent.setdefault("children", []) if parent is not None else root
+            path = f"{path}::{part}" if path else part
+            last = number == len(parts) - 1
+            node = None if last else next((n for n in siblings if n["name"] == part), None)
+            if node is None:
+                node = {"name": part}
+                if path in values:
+                    node["value"] = values[path]
+                siblings.append(node)
+            parent = node
+        if parent is not None:
+            stack.append((indent, parent, path))
+    return root
+
+
+def tree_text(nodes: Any, depth: int = 0) -> str:
+    """Tree options as the form shows them: one per line, children indented."""
+    lines: list[str] = []
+    for node in nodes if isinstance(nodes, list) else []:
+        if isinstance(node, dict) and isinstance(node.get("name"), str):
+            lines.append(_INDENT * depth + node["name"])
+            child = tree_text(node.get("children"), depth + 1)
+            if child:
+                lines.append(child)
+    return "\n".join(lines)
+
+
+def _attribute_options(
+    data: dict[str, Any], current: dict[str, Any], current_type: str = ""
+) -> dict[str, Any]:
     """``data_option`` from the form: the current one with the parts the form edits
     replaced, and only those that apply to the data type."""
     kind = data["data_type"]
@@ -393,9 +484,12 @@ def _attribute_options(data: dict[str, Any], current: dict[str, Any]) -> dict[st
         options["type"] = data["input_type"] or "text"
     if kind in ("input", "textarea") and data["maxlength"] is not None:
         options["maxlength"] = data["maxlength"]
-    if kind in ("select", "multiselect"):
+    if kind in OPTION_TYPES:
         options["options"] = data["options"]
-    if kind == "multiselect":
+    if kind in TREE_TYPES:
+        known = _tree_values(current.get("options")) if current_type in TREE_TYPES else {}
+        options["options"] = tree_from_text(data["options"] or "", known)
+    if kind in MULTI_TYPES:
         default = [part.strip() for part in default.split(",") if part.strip()]
     if kind == "integer":
         if data["min"] is not None:
@@ -404,11 +498,14 @@ def _attribute_options(data: dict[str, Any], current: dict[str, Any]) -> dict[st
             options["max"] = data["max"]
         if default.lstrip("-").isdigit():
             default = int(default)
-    if kind not in ("user_autocompletion", "autocompletion_ajax_customer_organization"):
+    if kind in RELATION_TYPES:
+        options["relation"] = _RELATIONS.get(kind) or current.get("relation") or "User"
+        options["multiple"] = data["multiple"]
+    else:
         options["default"] = default if default not in ("", []) else None
-        if kind in ("input", "textarea", "select") and options["default"] is None:
+        if kind in ("input", "textarea", "select", "tree_select") and options["default"] is None:
             options["default"] = ""
-        if kind == "multiselect" and options["default"] is None:
+        if kind in MULTI_TYPES and options["default"] is None:
             options["default"] = []
     return options
 
@@ -422,18 +519,23 @@ def _attribute_initial(attribute: Any) -> dict[str, Any]:
     elif isinstance(default, bool):
         default = "true" if default else "false"
     given = options.get("options")
-    choices: dict[str, Any] = given if isinstance(given, dict) else {}
+    if kind in TREE_TYPES:
+        text = tree_text(given)
+    else:
+        choices: dict[str, Any] = given if isinstance(given, dict) else {}
+        text = "\n".join(f"{key}: {label}" for key, label in choices.items())
     return {
         "object": attribute.object,
         "name": attribute.name,
         "display": attribute.display,
         "data_type": kind,
         "input_type": options.get("type") or "text",
-        "options": "\n".join(f"{key}: {label}" for key, label in choices.items()),
+        "options": text,
         "default": "" if default is None else default,
         "maxlength": options.get("maxlength") if kind in ("input", "textarea") else None,
         "min": options.get("min") if kind == "integer" else None,
         "max": options.get("max") if kind == "integer" else None,
+        "multiple": kind in RELATION_TYPES and options.get("multiple") is True,
         "required": options.get("null") is False,
         "active": attribute.active,
         "position": attribute.position,
@@ -481,6 +583,9 @@ def attribute_edit(request: HttpRequest, attribute_id: int | None = None) -> Htt
         attributes.list_attributes(actor, object_type=initial["object"])  # admin.object
     form = AttributeForm(request.POST or None, initial=initial)
     if target is not None:
+        kind = target.data_type_new or target.data_type
+        if kind not in dict(ATTRIBUTE_TYPES):  # a type only the API offers stays editable
+            form.fields["data_type"].choices = [*ATTRIBUTE_TYPES, (kind, kind)]  # type: ignore[attr-defined]
         form.fields["object"].disabled = True
         if not target.to_create:
             form.fields["name"].disabled = True
@@ -489,7 +594,8 @@ def attribute_edit(request: HttpRequest, attribute_id: int | None = None) -> Htt
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         current = (target.data_option_new or target.data_option) if target else {}
-        options = _attribute_options(data, current or {})
+        current_type = (target.data_type_new or target.data_type) if target else ""
+        options = _attribute_options(data, current or {}, current_type)
         try:
             if target is None:
                 saved = attributes.create_attribute(

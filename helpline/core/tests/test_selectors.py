@@ -63,3 +63,37 @@ def test_a_customer_finds_only_themselves_a_guest_nobody():
         selectors.get_user_by_login(customer, "jblogs")
     with pytest.raises(NotFound):
         selectors.get_user_by_login(Actor.guest(), "amy")
+
+
+def test_organizations_named_reads_the_name_index_for_a_prefix():
+    """The prefix part walks the lower(name) index in order and stops after the page; the
+    contains part runs only when the prefix part found too few."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from helpline.core.models import Organization
+
+    Organization.objects.bulk_create(
+        [Organization(name=f"{word} {i:05d}") for word in ("Acme", "Globex") for i in range(3000)]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    with CaptureQueriesContext(connection) as queries:
+        found, more = selectors.organizations_named("glob", limit=20)
+    assert (len(found), more) == (20, True)
+    assert found[0][1] == "Globex 00000"
+    assert len(queries) == 1
+    prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    with connection.cursor() as cursor:
+        cursor.execute(prefix + queries[0]["sql"])
+        plan = "\n".join(str(row) for row in cursor.fetchall())
+    assert "organization_name_ci_unique" in plan, plan
+    assert "Seq Scan" not in plan, plan
+    assert "TEMP B-TREE" not in plan, plan
+    with CaptureQueriesContext(connection) as queries:
+        found, more = selectors.organizations_named("bex 0299", limit=20)
+    assert ([name for _pk, name in found], more) == (
+        [f"Globex {i:05d}" for i in range(2990, 3000)],
+        False,
+    )
+    assert len(queries) == 2

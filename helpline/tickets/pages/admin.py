@@ -1,7 +1,8 @@
 """Administration of the ticket vocabularies and service levels.
 
 - Categories (per group), states and priorities: one page each, a row per entry with its
-  own small form and a form for a new one (``tickets.services.categories`` and ``states``).
+  own small form and a form for a new one (``tickets.services.categories`` and ``states``);
+  states also have a delete button (the service refuses a state in use or needed).
 - Business-hours calendars and SLAs: a list and a create/edit form each, plus delete
   (``tickets.services.sla``).
 
@@ -46,6 +47,18 @@ _TEXTS: dict[str, Callable[[], str]] = {
     "category.name_taken": lambda: _("This group already has a category of that name."),
     "category.name_invalid": lambda: _("A category name has 1 to 150 characters."),
     "ticket.group_unknown": lambda: _("Choose one of the groups offered."),
+    "ticket_state.type_required": lambda: _("Choose the kind of state."),
+    "ticket_state.type_unknown": lambda: _("Choose the kind of state."),
+    "ticket_state.in_use": lambda: _(
+        "Tickets are in this state, or another state moves on to it: deactivate it instead."
+    ),
+    "ticket_state.default": lambda: _(
+        "New tickets or follow-ups start in this state: it cannot be deleted."
+    ),
+    "ticket_state.needed": lambda: _(
+        "Helpline needs an active state of this kind to create, reopen, resolve, close or "
+        "merge tickets: add another one before deleting this one."
+    ),
 }
 
 
@@ -58,6 +71,7 @@ def _page(
     rows: Callable[[Actor], Any],
     save: Callable[[HttpRequest, Actor], Any],
     redirect_to: str,
+    extra: Callable[[Actor], dict[str, Any]] | None = None,
 ) -> Callable[[HttpRequest], HttpResponse]:
     @login_required
     def view(request: HttpRequest) -> HttpResponse:
@@ -73,9 +87,7 @@ def _page(
                 else:
                     messages.success(request, _("Saved."))
                 return redirect(redirect_to)
-            context = {"rows": rows(actor)}
-            if template.endswith("categories.html"):
-                context["groups"] = selectors.admin_group_choices(actor)
+            context = {"rows": rows(actor), **(extra(actor) if extra else {})}
             return render(request, template, context)
         except PermissionDenied as error:
             raise DjangoPermissionDenied(errors.text(error)) from None
@@ -101,14 +113,24 @@ def _save_category(request: HttpRequest, actor: Actor) -> None:
 
 
 def _save_state(request: HttpRequest, actor: Actor) -> None:
-    state_id = request.POST.get("id", "")
-    state_services.update_state(
-        actor,
-        int(state_id) if state_id.isdigit() else 0,
-        name=request.POST.get("name", ""),
-        needs_resolution=_checked(request, "needs_resolution"),
-        active=_checked(request, "active"),
-    )
+    if request.POST.get("id", "").isdigit():
+        state_services.update_state(
+            actor,
+            int(request.POST["id"]),
+            name=request.POST.get("name", ""),
+            needs_resolution=_checked(request, "needs_resolution"),
+            active=_checked(request, "active"),
+        )
+        return
+    fields: dict[str, Any] = {
+        "name": request.POST.get("name", ""),
+        "needs_resolution": _checked(request, "needs_resolution"),
+        "ignore_escalation": _checked(request, "ignore_escalation"),
+    }
+    kind = request.POST.get("state_type", "")
+    if kind.isdigit():
+        fields["state_type_id"] = int(kind)
+    state_services.create_state(actor, **fields)
 
 
 def _save_priority(request: HttpRequest, actor: Actor) -> None:
@@ -128,9 +150,14 @@ categories = _page(
     selectors.admin_categories,
     _save_category,
     "tickets-admin:categories",
+    lambda actor: {"groups": selectors.admin_group_choices(actor)},
 )
 states = _page(
-    "tickets/admin/states.html", selectors.admin_states, _save_state, "tickets-admin:states"
+    "tickets/admin/states.html",
+    selectors.admin_states,
+    _save_state,
+    "tickets-admin:states",
+    lambda actor: {"state_types": selectors.admin_state_types(actor)},
 )
 priorities = _page(
     "tickets/admin/priorities.html",
@@ -138,6 +165,23 @@ priorities = _page(
     _save_priority,
     "tickets-admin:priorities",
 )
+
+
+@service_page(_text)
+@require_POST
+def state_delete(request: HttpRequest, state_id: int) -> HttpResponse:
+    """Delete a state; the service refuses one in use or needed, and nothing changes."""
+    actor = actor_for(request)
+    state = selectors.get_state(actor, state_id)
+    try:
+        state_services.delete_state(actor, state_id)
+    except (PermissionDenied, NotFound):
+        raise
+    except DomainError as error:
+        messages.error(request, _text(error))
+    else:
+        messages.success(request, _("The state %(name)s is deleted.") % {"name": state.name})
+    return redirect("tickets-admin:states")
 
 
 # ---------------------------------------------------------------------------------------
@@ -349,6 +393,25 @@ def calendar_delete(request: HttpRequest, calendar_id: int) -> HttpResponse:
     return redirect("tickets-admin:calendars")
 
 
+class IdsField(forms.Field):
+    """Ids posted as repeated values (``organizations=3&organizations=8``), too many to
+    offer as choices; the service checks that they exist."""
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value: Any) -> list[int]:
+        ids: list[int] = []
+        for item in value if isinstance(value, list | tuple) else [value] if value else []:
+            text = str(item).strip()
+            if not text.isdigit() or len(text) > 18:
+                raise forms.ValidationError(_("Choose organizations from the list."))
+            ids.append(int(text))
+        return ids
+
+
 class SlaForm(StyledForm):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=150)
     calendar = forms.TypedChoiceField(label=gettext_lazy("Calendar"), coerce=int)
@@ -364,12 +427,7 @@ class SlaForm(StyledForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    organizations = forms.TypedMultipleChoiceField(
-        label=gettext_lazy("Organizations (none chosen: any)"),
-        coerce=int,
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-    )
+    organizations = IdsField(label=gettext_lazy("Organizations (none chosen: any)"))
     first_response_time = forms.IntegerField(
         label=gettext_lazy("First response within (minutes)"), required=False, min_value=1
     )
@@ -412,7 +470,9 @@ def sla_list(request: HttpRequest) -> HttpResponse:
     names = {
         "priority_ids": dict(choices.priorities),
         "group_ids": dict(choices.groups),
-        "organization_ids": dict(choices.organizations),
+        "organization_ids": selectors.admin_sla_organization_names(
+            actor, {i for row in rows for i in row.organization_ids or []}
+        ),
     }
     for row in rows:
         row.conditions = [  # type: ignore[attr-defined]
@@ -460,7 +520,6 @@ def sla_edit(request: HttpRequest, sla_id: int | None = None) -> HttpResponse:
     form.fields["calendar"].choices = [(pk, name) for pk, name, _d in calendars]  # type: ignore[attr-defined]
     form.fields["priorities"].choices = choices.priorities  # type: ignore[attr-defined]
     form.fields["groups"].choices = choices.groups  # type: ignore[attr-defined]
-    form.fields["organizations"].choices = choices.organizations  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         values = {
@@ -489,8 +548,49 @@ def sla_edit(request: HttpRequest, sla_id: int | None = None) -> HttpResponse:
         else:
             messages.success(request, _("The SLA %(name)s is saved.") % {"name": saved.name})
             return redirect("tickets-admin:slas")
-    context = {"form": form, "target": target, "no_calendar": not calendars}
+    if form.is_bound:
+        chosen_ids = _posted_ids(request.POST.getlist("organizations"))
+    else:
+        chosen_ids = list(initial.get("organizations") or [])
+    context = {
+        "form": form,
+        "target": target,
+        "no_calendar": not calendars,
+        **_organization_picker(actor, request.GET.get("org_q", ""), chosen_ids),
+    }
     return render(request, "tickets/admin/sla_form.html", context)
+
+
+def _posted_ids(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.strip().isdigit() and len(v.strip()) <= 18]
+
+
+def _organization_picker(actor: Actor, query: str, chosen_ids: list[int]) -> dict[str, Any]:
+    """What ``partials/_sla_organizations.html`` shows: the chosen organizations (ticked)
+    and up to ``SLA_ORGANIZATION_MATCHES`` others matching ``query`` (not ticked)."""
+    query = query.strip()[:150]
+    names = selectors.admin_sla_organization_names(actor, chosen_ids)
+    chosen_ids = list(dict.fromkeys(chosen_ids))
+    matches, more = selectors.admin_sla_organizations(actor, query, exclude=chosen_ids)
+    return {
+        "org_query": query,
+        "org_chosen": [(pk, names.get(pk, f"#{pk}")) for pk in chosen_ids],
+        "org_matches": matches,
+        "org_more": more,
+        "org_limit": selectors.SLA_ORGANIZATION_MATCHES,
+    }
+
+
+@_guard
+def sla_organizations(request: HttpRequest) -> HttpResponse:
+    """The SLA form's organization picker (an HTMX fragment): organizations matching
+    ``org_q`` by name, with the ones ticked so far (``organizations``) kept ticked."""
+    context = _organization_picker(
+        actor_for(request),
+        request.GET.get("org_q", ""),
+        _posted_ids(request.GET.getlist("organizations")),
+    )
+    return render(request, "tickets/admin/partials/_sla_organizations.html", context)
 
 
 @_guard

@@ -5,7 +5,9 @@ state type, never the name. One state at most is ``default_create`` and one
 ``default_follow_up``, one priority ``default_create``: setting the flag on one clears it on
 the others, as Zammad does; the default state of new tickets and the default priority stay
 active. A state or priority a ticket, another state (``next_state``) or an
-SLA still refers to cannot be deleted (``Conflict``); deactivate it instead.
+SLA still refers to cannot be deleted (``Conflict``); deactivate it instead. Neither can a
+state the ticket services need: the default state of new tickets or of follow-ups, and the
+last active state of a kind they look up (``_NEEDED_KINDS``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,17 @@ STATE_FIELDS = (
     "default_follow_up", "needs_resolution", "active", "note",
 )  # fmt: skip
 PRIORITY_FIELDS = ("name", "default_create", "active", "note", "ui_color")
+# The states the ticket services find by kind (``_common.state_of_type`` and the defaults'
+# fallbacks): kind and, where it matters, ``needs_resolution``. Creating falls back to
+# "new", reopening to "open", resolving and closing take a closed kind with and without a
+# resolution, merging takes "merged".
+_NEEDED_KINDS: tuple[tuple[str, bool | None], ...] = (
+    (TicketStateType.NEW, None),
+    (TicketStateType.OPEN, None),
+    (TicketStateType.CLOSED, True),
+    (TicketStateType.CLOSED, False),
+    (TicketStateType.MERGED, None),
+)
 
 
 def _clean_name(value: Any, *, model: Any, exclude: int | None = None) -> str:
@@ -162,11 +175,42 @@ def update_state(actor: Actor, state_id: int, **changes: Any) -> TicketState:
     return state
 
 
+def _check_not_needed(state: TicketState) -> None:
+    """Refuse to remove a state the ticket services cannot do without."""
+    if state.default_create or state.default_follow_up:
+        raise Conflict(
+            f"new tickets or follow-ups start in the state {state.name}",
+            code="ticket_state.default",
+        )
+    if not state.active:
+        return
+    kind = state.state_type.name
+    for needed_kind, resolution in _NEEDED_KINDS:
+        if kind != needed_kind or resolution not in (None, state.needs_resolution):
+            continue
+        others = TicketState.objects.filter(state_type__name=kind, active=True).exclude(pk=state.pk)
+        if resolution is not None:
+            others = others.filter(needs_resolution=resolution)
+        if not others.exists():
+            raise Conflict(
+                f"{state.name} is the last active state of the kind {kind}"
+                + (" with a resolution" if resolution else "")
+                + "; add another one first",
+                code="ticket_state.needed",
+            )
+
+
 def delete_state(actor: Actor, state_id: int) -> None:
-    """Only a state nothing refers to (tickets, another state's ``next_state``)."""
+    """Only a state nothing refers to (tickets, another state's ``next_state``) and the
+    ticket services do not need (``_check_not_needed``)."""
     perms.require(actor, perms.ADMIN_OBJECT)
     with transaction.atomic():
-        state = TicketState.objects.select_for_update().filter(pk=state_id).first()
+        state = (
+            TicketState.objects.select_for_update(of=("self",))
+            .select_related("state_type")
+            .filter(pk=state_id)
+            .first()
+        )
         if state is None:
             raise NotFound(f"no ticket state {state_id}", code="ticket_state.not_found")
         if Ticket.objects.filter(state_id=state.pk).exists():
@@ -176,6 +220,7 @@ def delete_state(actor: Actor, state_id: int) -> None:
             )
         if TicketState.objects.filter(next_state_id=state.pk).exclude(pk=state.pk).exists():
             raise Conflict(f"another state moves on to {state.name}", code="ticket_state.in_use")
+        _check_not_needed(state)
         state.delete()
 
 

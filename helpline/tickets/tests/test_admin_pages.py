@@ -5,8 +5,8 @@ import pytest
 
 from helpline.lib.actor import Actor
 from helpline.lib.errors import Conflict, PermissionDenied
-from helpline.testing.factories import GroupFactory, UserFactory
-from helpline.tickets.models import TicketCategory, TicketPriority, TicketState
+from helpline.testing.factories import GroupFactory, TicketFactory, UserFactory
+from helpline.tickets.models import TicketCategory, TicketPriority, TicketState, TicketStateType
 from helpline.tickets.services import categories, ensure_default_category, states
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +60,118 @@ def test_states_change_name_resolution_and_status(admin_client):
     assert messages_of(response) == ["The state of new tickets stays active."]
 
 
+def state_rows():
+    return sorted(
+        TicketState.objects.values_list(
+            "id", "name", "state_type__name", "needs_resolution", "active", "default_create"
+        )
+    )
+
+
+def test_a_state_is_added_and_deleted(admin_client):
+    pending = TicketStateType.objects.get(name="pending action")
+    html = admin_client.get("/admin/states/").content.decode()
+    assert '<label class="form-label" for="new-state-type">Kind</label>' in html
+    assert f'<option value="{pending.pk}">pending action</option>' in html
+    response = admin_client.post(
+        "/admin/states/",
+        {
+            "name": " waiting for vendor ",
+            "state_type": pending.pk,
+            "needs_resolution": "on",
+            "ignore_escalation": "on",
+        },
+        follow=True,
+    )
+    assert messages_of(response) == ["Saved."]
+    made = TicketState.objects.get(name="waiting for vendor")
+    assert (made.state_type, made.needs_resolution, made.ignore_escalation, made.active) == (
+        pending,
+        True,
+        True,
+        True,
+    )
+    html = response.content.decode()
+    assert 'value="waiting for vendor"' in html
+    assert f'action="/admin/states/{made.pk}/delete/"' in html
+
+    response = admin_client.post(f"/admin/states/{made.pk}/delete/", follow=True)
+    assert messages_of(response) == ["The state waiting for vendor is deleted."]
+    assert not TicketState.objects.filter(pk=made.pk).exists()
+    assert 'value="waiting for vendor"' not in response.content.decode()
+
+
+def test_a_new_state_needs_a_name_a_kind_and_a_free_name(admin_client):
+    before = state_rows()
+    open_kind = TicketStateType.objects.get(name="open")
+    for data, message in [
+        ({"name": "", "state_type": open_kind.pk}, "A name is required."),
+        ({"name": "OPEN", "state_type": open_kind.pk}, "This name is already taken."),
+        ({"name": "working"}, "Choose the kind of state."),
+        ({"name": "working", "state_type": "999999"}, "Choose the kind of state."),
+    ]:
+        response = admin_client.post("/admin/states/", data, follow=True)
+        assert messages_of(response) == [message], data
+    assert state_rows() == before
+
+
+def test_a_state_in_use_or_needed_is_not_deleted(admin_client):
+    before = state_rows()
+    used = TicketState.objects.get(name="pending reminder")
+    TicketFactory(state="pending reminder")
+    refusals = [
+        (used, "Tickets are in this state, or another state moves on to it: deactivate it "
+               "instead."),
+        (TicketState.objects.get(name="closed"),  # "pending close" moves on to it
+         "Tickets are in this state, or another state moves on to it: deactivate it "
+         "instead."),
+        (TicketState.objects.get(name="new"),
+         "New tickets or follow-ups start in this state: it cannot be deleted."),
+        (TicketState.objects.get(name="open"),
+         "New tickets or follow-ups start in this state: it cannot be deleted."),
+        (TicketState.objects.get(name="resolved"),
+         "Helpline needs an active state of this kind to create, reopen, resolve, close or "
+         "merge tickets: add another one before deleting this one."),
+        (TicketState.objects.get(name="merged"),
+         "Helpline needs an active state of this kind to create, reopen, resolve, close or "
+         "merge tickets: add another one before deleting this one."),
+    ]  # fmt: skip
+    for state, message in refusals:
+        response = admin_client.post(f"/admin/states/{state.pk}/delete/", follow=True)
+        assert response.status_code == 200
+        assert messages_of(response) == [message], state.name
+    assert state_rows() == before
+    assert admin_client.post("/admin/states/999999/delete/").status_code == 404
+    assert admin_client.get(f"/admin/states/{used.pk}/delete/").status_code == 405
+    assert state_rows() == before
+
+
+def test_the_needed_rule_counts_active_states_of_the_kind():
+    system = Actor.system()
+    closed = TicketStateType.objects.get(name="closed")
+    fixed = states.create_state(
+        system, name="fixed", state_type_id=closed.pk, needs_resolution=True
+    )
+    states.delete_state(system, TicketState.objects.get(name="resolved").pk)
+    assert not TicketState.objects.filter(name="resolved").exists()
+    with pytest.raises(Conflict) as needed:
+        states.delete_state(system, fixed.pk)
+    assert (needed.value.code, needed.value.field) == ("ticket_state.needed", None)
+    removed = TicketState.objects.get(name="removed")  # inactive: nothing looks it up
+    states.delete_state(system, removed.pk)
+    merged = TicketStateType.objects.get(name="merged")
+    spare = states.create_state(
+        system, name="another merged", state_type_id=merged.pk, active=False
+    )
+    with pytest.raises(Conflict):  # an inactive one does not stand in for the last one
+        states.delete_state(system, TicketState.objects.get(name="merged").pk)
+    assert TicketState.objects.filter(pk=spare.pk).exists()
+    agent = Actor.for_user(UserFactory(login="alice", roles=["Agent"]))
+    with pytest.raises(PermissionDenied):
+        states.delete_state(agent, spare.pk)
+    assert TicketState.objects.filter(pk=spare.pk).exists()
+
+
 def test_priorities_are_added_above_the_others(admin_client):
     admin_client.post("/admin/priorities/", {"name": "5 emergency"})
     top = TicketPriority.objects.order_by("-rank").first()
@@ -75,8 +187,12 @@ def test_the_pages_need_their_permissions(client):
     client.force_login(UserFactory(login="alice", roles=["Agent"]))
     for url in ("/admin/categories/", "/admin/states/", "/admin/priorities/"):
         assert client.get(url).status_code == 403, url
-        assert client.post(url, {"name": "X"}).status_code == 403, url
+        assert client.post(url, {"name": "X", "state_type": "2"}).status_code == 403, url
     assert not TicketPriority.objects.filter(name="X").exists()
+    assert not TicketState.objects.filter(name="X").exists()
+    spare = states.create_state(Actor.system(), name="spare", state_type_id=2)
+    assert client.post(f"/admin/states/{spare.pk}/delete/").status_code == 403
+    assert TicketState.objects.filter(pk=spare.pk).exists()
 
 
 def test_the_services_refuse_without_permission_and_keep_rows():

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from helpline.core.models import HistoryEntry
+from helpline.core.models import HistoryEntry, Organization
 from helpline.lib.actor import Actor
 from helpline.testing.factories import GroupFactory, OrganizationFactory, UserFactory
 from helpline.tickets.models import Calendar, Sla, TicketPriority
@@ -212,6 +212,8 @@ def test_sla_field_errors_write_nothing(admin_client):
         ({"solution_time": "0"}, "solution_time"),
         ({"calendar": "999999"}, "calendar"),
         ({"groups": ["999999"]}, "groups"),
+        ({"organizations": ["999999"]}, "organizations"),
+        ({"organizations": ["acme"]}, "organizations"),
     ]
     for change, field in cases:
         response = admin_client.post("/admin/slas/new/", {**base, **change})
@@ -238,7 +240,12 @@ def _count(client, url):
 
 def test_list_pages_query_counts_do_not_grow(admin_client):
     office = calendar()
-    sla_services.create_sla(Actor.system(), name="S0", group_ids=[GroupFactory().pk])
+    sla_services.create_sla(
+        Actor.system(),
+        name="S0",
+        group_ids=[GroupFactory().pk],
+        organization_ids=[OrganizationFactory().pk],
+    )
     few = (_count(admin_client, "/admin/calendars/"), _count(admin_client, "/admin/slas/"))
     for i in range(10):
         calendar(f"C{i}")
@@ -252,3 +259,156 @@ def test_list_pages_query_counts_do_not_grow(admin_client):
     many = (_count(admin_client, "/admin/calendars/"), _count(admin_client, "/admin/slas/"))
     assert many == few
     assert max(many) <= 12
+
+
+def many_organizations(count, prefix="Client"):
+    Organization.objects.bulk_create([Organization(name=f"{prefix} {i:04d}") for i in range(count)])
+
+
+def test_the_form_does_not_list_every_organization(admin_client):
+    many_organizations(300)
+    office = calendar()
+    html = admin_client.get("/admin/slas/new/").content.decode()
+    assert "Client 0" not in html
+    assert html.count('name="organizations"') == 0
+    assert len(html) < 20_000
+    assert '<label class="form-label" for="org-q">Find organizations</label>' in html
+    chosen = list(Organization.objects.filter(name__in=["Client 0042", "Client 0299"]))
+    gold = sla_services.create_sla(
+        Actor.system(), name="Gold", calendar_id=office.pk, organization_ids=[o.pk for o in chosen]
+    )
+    html = admin_client.get(f"/admin/slas/{gold.pk}/").content.decode()
+    assert html.count('name="organizations"') == 2
+    for org in chosen:
+        assert (
+            f'<input class="form-check-input" type="checkbox" name="organizations" '
+            f'value="{org.pk}" id="org-{org.pk}" checked>'
+        ) in html
+        assert f'<label class="form-check-label" for="org-{org.pk}">{org.name}</label>' in html
+    assert "Client 0043" not in html
+    html = admin_client.get("/admin/slas/").content.decode()
+    assert "Client 0042, Client 0299" in html
+    assert "Client 0043" not in html
+
+
+def matches(response):
+    return [
+        line.split(">")[1].split("<")[0]
+        for line in response.content.decode().splitlines()
+        if 'class="form-check-label"' in line and "match-" in line
+    ]
+
+
+def test_the_autocomplete_finds_by_prefix_then_by_substring(admin_client):
+    many_organizations(30, prefix="Acme")
+    for name in ("Big Acme", "acme corp", "Globex", "Initech (ACME unit)"):
+        OrganizationFactory(name=name)
+    url = "/admin/slas/organizations/"
+    response = admin_client.get(url, {"org_q": "acme"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    found = matches(response)
+    assert len(found) == 20
+    assert found[:2] == ["Acme 0000", "Acme 0001"]
+    assert found[-1] == "Acme 0019"
+    assert "Only the first 20 matches are shown" in response.content.decode()
+    assert "<html" not in response.content.decode()
+
+    response = admin_client.get(url, {"org_q": " ACME C"})
+    assert matches(response) == ["acme corp"]
+    response = admin_client.get(url, {"org_q": "me u"})
+    assert matches(response) == ["Initech (ACME unit)"]
+    response = admin_client.get(url, {"org_q": "cme"})
+    assert matches(response)[:2] == ["Acme 0000", "Acme 0001"]
+    big = Organization.objects.get(name="Big Acme")
+    corp = Organization.objects.get(name="acme corp")
+    response = admin_client.get(url, {"org_q": "acme c", "organizations": [big.pk, corp.pk]})
+    html = response.content.decode()
+    assert matches(response) == []  # the one match is already chosen
+    assert html.count('name="organizations"') == 2
+    assert f'value="{big.pk}" id="org-{big.pk}" checked' in html
+    assert "No organization matches" in html
+    response = admin_client.get(url, {"org_q": ""})
+    assert matches(response) == []
+    assert "No organization matches" not in response.content.decode()
+    response = admin_client.get(url, {"org_q": "%"})
+    assert matches(response) == []
+    response = admin_client.get(url, {"org_q": "_"})
+    assert matches(response) == []
+
+
+def test_the_autocomplete_is_for_sla_administrators(client):
+    OrganizationFactory(name="Acme")
+    client.force_login(UserFactory(login="alice", roles=["Agent"]))
+    response = client.get("/admin/slas/organizations/", {"org_q": "acme"})
+    assert response.status_code == 403
+    assert "Acme" not in response.content.decode()
+    client.logout()
+    response = client.get("/admin/slas/organizations/", {"org_q": "acme"})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_the_autocomplete_query_count_is_constant(admin_client):
+    def count(query):
+        with CaptureQueriesContext(connection) as queries:
+            response = admin_client.get(
+                "/admin/slas/organizations/",
+                {"org_q": query, "organizations": [chosen.pk]},
+                HTTP_HX_REQUEST="true",
+            )
+            assert response.status_code == 200
+        return len(queries)
+
+    chosen = OrganizationFactory(name="Chosen one")
+    many_organizations(30)
+    few = (count("client"), count("ient 00"))
+    many_organizations(300, prefix="Client x")
+    assert (count("client"), count("ient 00")) == few
+    assert max(few) <= 6
+
+
+def test_without_javascript_a_search_shows_matches_in_the_page(admin_client):
+    office = calendar()
+    many_organizations(40)
+    html = admin_client.get("/admin/slas/new/", {"org_q": "client 003"}).content.decode()
+    assert '<form id="org-search" method="get"' in html
+    assert 'form="org-search"' in html
+    assert 'value="client 003"' in html
+    assert html.count('name="organizations"') == 10
+    client_0031 = Organization.objects.get(name="Client 0031")
+    client_0035 = Organization.objects.get(name="Client 0035")
+    response = admin_client.post(
+        "/admin/slas/new/",
+        {
+            "name": "Gold",
+            "calendar": office.pk,
+            "organizations": [client_0031.pk, client_0035.pk],
+            "precedence": "0",
+        },
+        follow=True,
+    )
+    assert messages_of(response) == ["The SLA Gold is saved."]
+    gold = Sla.objects.get(name="Gold")
+    assert gold.organization_ids == sorted([client_0031.pk, client_0035.pk])
+    response = admin_client.post(
+        f"/admin/slas/{gold.pk}/",
+        {"name": "Gold", "calendar": office.pk, "organizations": [client_0035.pk],
+         "precedence": "0"},
+        follow=True,
+    )  # fmt: skip
+    gold.refresh_from_db()
+    assert gold.organization_ids == [client_0035.pk]
+
+
+def test_a_refused_save_keeps_the_chosen_organizations_on_the_form(admin_client):
+    office = calendar()
+    sla_services.create_sla(Actor.system(), name="Gold")
+    acme = OrganizationFactory(name="Acme")
+    response = admin_client.post(
+        "/admin/slas/new/",
+        {"name": "gold", "calendar": office.pk, "organizations": [acme.pk], "precedence": "0"},
+    )
+    assert list(response.context["form"].errors) == ["name"]
+    html = response.content.decode()
+    assert f'value="{acme.pk}" id="org-{acme.pk}" checked' in html
+    assert list(Sla.objects.values_list("name", flat=True)) == ["Gold"]
