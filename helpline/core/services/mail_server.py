@@ -189,9 +189,10 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
             "the user name is text", code="mail_server.username_invalid", field="username"
         )
     out["username"] = username = username.strip()
-    if len(username) > 254 or any(ord(c) < 32 or ord(c) == 127 for c in username):
+    # SMTP AUTH (Python's smtplib) sends user name and password as ASCII
+    if len(username) > 254 or not all(32 <= ord(c) < 127 for c in username):
         raise Invalid(
-            "the user name has at most 254 characters, no line breaks",
+            "the user name has at most 254 ASCII characters, no line breaks",
             code="mail_server.username_invalid",
             field="username",
         )
@@ -200,6 +201,12 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
         raise Invalid(
             "the password has at most 1000 characters",
             code="mail_server.password_too_long",
+            field="password",
+        )
+    if not all(0 < ord(c) < 128 for c in password):
+        raise Invalid(
+            "the password is ASCII, without NUL characters",
+            code="mail_server.password_invalid",
             field="password",
         )
     if username and not password:
@@ -217,7 +224,10 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
             if len(sender) > 254:
                 raise ValidationError("too long")
             validate_email(sender)
-        except ValidationError:
+            # an international domain is kept as its ASCII form (headers, Message-IDs)
+            local, domain = sender.rsplit("@", 1)
+            out["sender"] = f"{local}@{domain.encode('idna').decode('ascii')}"
+        except (ValidationError, UnicodeError):
             raise Invalid(
                 "the sender is an email address",
                 code="mail_server.sender_invalid",
@@ -335,7 +345,7 @@ def send_test(actor: Actor, to: str) -> dict[str, Any]:
     )
     try:
         message.send()
-    except (smtplib.SMTPException, OSError) as exc:
+    except (smtplib.SMTPException, OSError, UnicodeError) as exc:
         log.warning("test message to %s failed: %s", to, exc)
         raise Invalid(_failure(exc)[:1000], code="mail_server.test_failed") from None
     log.info("test message sent to %s by %s", to, actor)

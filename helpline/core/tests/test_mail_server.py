@@ -165,7 +165,10 @@ GOOD = {
         ({"security": "ssl"}, "mail_server.security_invalid", "security"),
         ({"username": "u" * 255}, "mail_server.username_invalid", "username"),
         ({"username": "mail\r\ner"}, "mail_server.username_invalid", "username"),
+        ({"username": "m\u00e9l"}, "mail_server.username_invalid", "username"),
+        ({"password": "mot-de-passe-\u00e9"}, "mail_server.password_invalid", "password"),
         ({"password": "p" * 1001}, "mail_server.password_too_long", "password"),
+        ({"password": "pass\x00word"}, "mail_server.password_invalid", "password"),
         ({"sender": "not-an-address"}, "mail_server.sender_invalid", "sender"),
         ({"sender": "a@b@example.com"}, "mail_server.sender_invalid", "sender"),
         (
@@ -186,6 +189,12 @@ def test_every_bad_field_is_refused_by_name_and_nothing_is_written(admin, change
     with pytest.raises(Invalid):
         service.update(admin, **changes)
     assert _row() == before
+
+
+def test_an_international_sender_domain_is_kept_in_its_ascii_form(admin):
+    shown = service.update(admin, host="smtp.example.com", sender="desk@b\u00fccher.example")
+    assert shown["sender"] == "desk@xn--bcher-kva.example"
+    assert service.sender_address() == "desk@xn--bcher-kva.example"
 
 
 def test_a_user_name_needs_a_password(admin):

@@ -55,10 +55,14 @@ def _texts() -> dict[str, Callable[[], str]]:
         "mail_server.port_invalid": lambda: _("A port is a number from 1 to 65535."),
         "mail_server.security_invalid": lambda: _("Choose STARTTLS, TLS or none."),
         "mail_server.username_invalid": lambda: _(
-            "The user name has at most 254 characters, on one line."
+            "The user name has at most 254 ASCII characters, on one line."
         ),
         "mail_server.password_missing": lambda: _("Enter the password of the SMTP account."),
         "mail_server.password_too_long": lambda: _("The password is too long."),
+        "mail_server.password_invalid": lambda: _(
+            "The password can hold only ASCII characters (letters without accents, digits, "
+            "punctuation)."
+        ),
         "mail_server.password_conflict": lambda: _("Either a new password or clear it, not both."),
         "mail_server.sender_invalid": lambda: _("This is not an email address."),
         "mail_server.recipient_invalid": lambda: _(

@@ -140,6 +140,7 @@ def test_the_password_is_never_shown_kept_when_blank_and_cleared_on_request(admi
         ({"security": "ssl"}, "security", "Select a valid choice."),
         ({"sender": "not-an-address"}, "sender", "This is not an email address."),
         ({"username": "u" * 255}, "username", "254"),
+        ({"password": "mot-de-passe-\u00e9"}, "password", "only ASCII characters"),
         (
             {"username": "mailer", "clear_password": "on"},
             "password",
