@@ -21,6 +21,7 @@ from helpline.api.rendering import Renderer
 from helpline.api.routers import (
     channels,
     groups,
+    mail_server,
     mentions,
     object_attributes,
     online_notifications,
@@ -72,6 +73,7 @@ api.add_router("", online_notifications.router)
 api.add_router("", object_attributes.router)
 api.add_router("", tags.router)
 api.add_router("", channels.router)
+api.add_router("", mail_server.router)
 api.add_router("", mentions.router)
 
 

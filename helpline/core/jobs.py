@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from helpline.core import rules, tokens
 from helpline.core.models import User
+from helpline.core.services import mail_server
 from helpline.core.services.settings import get_settings
 from helpline.queue import db_task
 
@@ -72,8 +73,9 @@ def send_account_mail(user_id: int, kind: str, locale: str = "", new_email: str 
     message = EmailMultiAlternatives(
         subject=" ".join(subject.split()),
         body=text,
-        from_email=formataddr((site["site.name"], settings.DEFAULT_FROM_EMAIL)),
+        from_email=formataddr((site["site.name"], mail_server.sender_address())),
         to=[recipient],
+        connection=mail_server.connection(),
     )
     message.attach_alternative(html, "text/html")
     message.send()

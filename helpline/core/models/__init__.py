@@ -6,7 +6,7 @@ from helpline.core.models.history import HistoryEntry
 from helpline.core.models.notification import OnlineNotification
 from helpline.core.models.organization import Organization
 from helpline.core.models.role import Permission, Role
-from helpline.core.models.setting import RuntimeSetting
+from helpline.core.models.setting import MailServer, RuntimeSetting
 from helpline.core.models.tag import Tag, Tagging
 from helpline.core.models.token import AccessToken
 from helpline.core.models.user import User
@@ -18,6 +18,7 @@ __all__ = [
     "Group",
     "GroupMembership",
     "HistoryEntry",
+    "MailServer",
     "ObjectAttribute",
     "OnlineNotification",
     "Organization",

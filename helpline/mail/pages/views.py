@@ -1,6 +1,7 @@
 """The mail settings pages (``admin.channel``): channels (list, create, edit, enable or
-disable, delete, test the connection, fetch now) with how mail goes out, and failed mail
-(list, download the raw message, retry, delete). Each view calls one mail service, which
+disable, delete, test the connection, fetch now) with how mail goes out, the outgoing mail
+server (change, use none, send a test message), and failed mail (list, download the raw
+message, retry, delete). Each view calls one mail service, which
 checks the permission; a refusal shows the 403 page."""
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from helpline.core.services import mail_server
 from helpline.lib.errors import DomainError, NotFound, PermissionDenied
 from helpline.lib.pages import actor_for, service_page, show_error
-from helpline.mail.pages.forms import ChannelForm
+from helpline.mail.pages.forms import ChannelForm, OutboundForm
 from helpline.mail.services import channels, failed, outbox
 
 PER_PAGE = 50
@@ -44,6 +46,28 @@ def _texts() -> dict[str, Callable[[], str]]:
         "channel.group_unknown": lambda: _("Choose a group."),
         "channel.inactive": lambda: _("The channel is disabled; enable it first."),
         "failed_mail.resolved": lambda: _("This mail was already taken in."),
+        "mail_server.environment": lambda: _(
+            "HELPLINE_SMTP_URL in the environment sets the outgoing mail server; change it there."
+        ),
+        "mail_server.host_invalid": lambda: _(
+            "Enter the name or IP address of the SMTP server, without smtp://, port or spaces."
+        ),
+        "mail_server.port_invalid": lambda: _("A port is a number from 1 to 65535."),
+        "mail_server.security_invalid": lambda: _("Choose STARTTLS, TLS or none."),
+        "mail_server.username_invalid": lambda: _(
+            "The user name has at most 254 ASCII characters, on one line."
+        ),
+        "mail_server.password_missing": lambda: _("Enter the password of the SMTP account."),
+        "mail_server.password_too_long": lambda: _("The password is too long."),
+        "mail_server.password_invalid": lambda: _(
+            "The password can hold only ASCII characters (letters without accents, digits, "
+            "punctuation)."
+        ),
+        "mail_server.password_conflict": lambda: _("Either a new password or clear it, not both."),
+        "mail_server.sender_invalid": lambda: _("This is not an email address."),
+        "mail_server.recipient_invalid": lambda: _(
+            "Your account has no email address to send the test message to."
+        ),
     }
 
 
@@ -147,6 +171,98 @@ def channel_fetch(request: HttpRequest, channel_id: int) -> HttpResponse:
             % {"name": channel.name},
         )
     return redirect("mail-admin:channels")
+
+
+@_guard
+def outbound(request: HttpRequest) -> HttpResponse:
+    """The outgoing mail server: a form, or the environment's values read-only."""
+    actor = actor_for(request)
+    shown = mail_server.describe(actor)
+    form = None
+    if shown["source"] != "environment":
+        initial = {
+            "host": shown["host"],
+            "port": shown["port"],
+            "security": shown["security"] or "starttls",
+            "username": shown["username"],
+            "sender": shown["custom_sender"],
+        }
+        form = OutboundForm(request.POST or None, initial=initial)
+        form.fields["sender"].help_text = _("Left blank: %(address)s.") % {
+            "address": shown["default_sender"]
+        }
+        if request.method == "POST" and form.is_valid():
+            try:
+                mail_server.update(actor, **form.cleaned_data)
+            except DomainError as error:
+                if isinstance(error, PermissionDenied | NotFound):
+                    raise
+                if error.code == "mail_server.environment":
+                    messages.error(request, _text(error))
+                    return redirect("mail-admin:outbound")
+                show_error(form, error, message=_text(error))
+            else:
+                messages.success(request, _("The outgoing mail server is saved."))
+                return redirect("mail-admin:outbound")
+    elif request.method == "POST":
+        # the environment sets the server: the service refuses, the page says why
+        try:
+            mail_server.update(actor)
+        except DomainError as error:
+            if isinstance(error, PermissionDenied | NotFound):
+                raise
+            messages.error(request, _text(error))
+        return redirect("mail-admin:outbound")
+    return render(request, "mail/admin/outbound.html", {"form": form, "outbound": shown})
+
+
+@_guard
+@require_POST
+def outbound_clear(request: HttpRequest) -> HttpResponse:
+    """Use no SMTP server: mail is kept as files in the outbox folder."""
+    try:
+        mail_server.clear(actor_for(request))
+    except DomainError as error:
+        if isinstance(error, PermissionDenied | NotFound):
+            raise
+        messages.error(request, _text(error))
+    else:
+        messages.success(request, _("No SMTP server: mail is kept as files in the outbox folder."))
+    return redirect("mail-admin:outbound")
+
+
+@_guard
+@require_POST
+def outbound_test(request: HttpRequest) -> HttpResponse:
+    """Send a short test message to the administrator's own address now."""
+    actor = actor_for(request)
+    to = str(getattr(request.user, "email", "") or "")
+    try:
+        sent = mail_server.send_test(actor, to)
+    except DomainError as error:
+        if isinstance(error, PermissionDenied | NotFound):
+            raise
+        if error.code == "mail_server.test_failed":
+            messages.error(
+                request,
+                _("The test message could not be sent: %(error)s") % {"error": error.message},
+            )
+        else:
+            messages.error(request, _text(error))
+    else:
+        if sent["source"] == "none":
+            messages.success(
+                request,
+                _("A test message to %(to)s is kept as a file in the outbox folder.")
+                % {"to": sent["to"]},
+            )
+        else:
+            messages.success(
+                request,
+                _("A test message went to %(to)s through %(host)s:%(port)s.")
+                % {"to": sent["to"], "host": sent["host"], "port": sent["port"]},
+            )
+    return redirect("mail-admin:outbound")
 
 
 @_guard

@@ -32,6 +32,7 @@ from django.utils import timezone
 from helpline.core import permissions as perms
 from helpline.core.models import Attachment, User
 from helpline.core.services import attachments as attachment_service
+from helpline.core.services import mail_server
 from helpline.core.services.settings import get_setting
 from helpline.core.services.users import create_user
 from helpline.lib.actor import Actor
@@ -61,7 +62,10 @@ class _Refused(Exception):
 
 
 def own_addresses(channel: Channel | None) -> set[str]:
-    found = {settings.DEFAULT_FROM_EMAIL.lower()}
+    """Helpline's own addresses (mail from them is a loop): the sender mail goes out from,
+    ``HELPLINE_FROM_EMAIL`` (the sender before one was set on the settings page) and the
+    channel's address and user name."""
+    found = {mail_server.sender_address().lower(), str(settings.DEFAULT_FROM_EMAIL).lower()}
     if channel is not None:
         for value in (channel.address, channel.username):
             if "@" in value:
@@ -295,11 +299,21 @@ def find_ticket(parsed: parse.ParsedMail) -> Ticket | None:
     return ticket
 
 
+def _own_domain(mid: str) -> bool:
+    """The Message-ID ends in the domain of the sender (now, or ``HELPLINE_FROM_EMAIL``,
+    so threads begun before a sender was set on the settings page still match)."""
+    domains = {
+        rules.domain_of(mail_server.sender_address()),
+        rules.domain_of(settings.DEFAULT_FROM_EMAIL),
+    }
+    return any(mid.endswith(f"@{domain}>") for domain in domains)
+
+
 def _ticket_of_message_id(mid: str) -> Ticket | None:
     ticket_id = Delivery.objects.filter(message_id=mid).values_list("ticket_id", flat=True).first()
     if ticket_id is None:
         root = ROOT_ID.match(mid)
-        if root and mid.endswith(f"@{rules.domain_of(settings.DEFAULT_FROM_EMAIL)}>"):
+        if root and _own_domain(mid):
             ticket_id = int(root.group(1))
     if ticket_id is None:
         md5 = rules.message_id_md5(mid)

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from helpline.core import rules as core_rules
 from helpline.core.models import User
+from helpline.core.services import mail_server
 from helpline.core.services.settings import get_setting
 from helpline.lib import events
 from helpline.lib.actor import Actor
@@ -87,7 +88,7 @@ def _guarded(fn: Any, *args: Any) -> None:
 
 
 def default_domain() -> str:
-    return rules.domain_of(settings.DEFAULT_FROM_EMAIL)
+    return rules.domain_of(mail_server.sender_address())
 
 
 def ticket_root_id(ticket: Ticket) -> str:

@@ -21,7 +21,7 @@ from email.utils import formataddr, formatdate
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import select_template
@@ -30,6 +30,7 @@ from django.utils import timezone, translation
 
 from helpline.core import permissions as perms
 from helpline.core.models import Attachment
+from helpline.core.services import mail_server
 from helpline.core.services.settings import get_setting, get_settings
 from helpline.lib.actor import Actor
 from helpline.lib.html import sanitize_html
@@ -183,11 +184,12 @@ def build_message(delivery: Delivery) -> EmailMultiAlternatives:
     subject = (
         rules.subject_line(ticket.number, subject_text or ticket.title) if ticket else subject_text
     )
-    from_address = formataddr((site["site.name"], settings.DEFAULT_FROM_EMAIL))
+    sender = mail_server.sender_address()
+    from_address = formataddr((site["site.name"], sender))
     headers = {
         "Message-ID": delivery.message_id,
         "Date": formatdate(localtime=False),
-        "X-Loop": settings.DEFAULT_FROM_EMAIL,
+        "X-Loop": sender,
         "Auto-Submitted": "auto-generated",
         "X-Helpline-Delivery": str(delivery.pk),
     }
@@ -203,7 +205,7 @@ def build_message(delivery: Delivery) -> EmailMultiAlternatives:
         from_email=from_address,
         to=[delivery.recipient],
         headers=headers,
-        connection=get_connection(),
+        connection=mail_server.connection(),
     )
     message.attach_alternative(html, "text/html")
     if images:
@@ -295,25 +297,17 @@ def flush_outbox_as(actor: Actor) -> dict[str, int]:
 
 
 def outbound_settings(actor: Actor) -> dict[str, Any]:
-    """How mail goes out (``admin.channel``), for the settings page: set from the
-    environment (``HELPLINE_SMTP_URL``, ``HELPLINE_FROM_EMAIL``), shown read-only, the
-    password never. ``smtp`` is False when mail is kept as files in the outbox folder."""
-    perms.require(actor, perms.ADMIN_CHANNEL)
-    smtp = settings.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
-    security = "tls" if settings.EMAIL_USE_SSL else "starttls" if settings.EMAIL_USE_TLS else ""
+    """How mail goes out (``admin.channel``), for the mail settings page: the server and
+    sender of ``mail_server.describe`` (from the environment, the settings page, or none:
+    files in the outbox folder), ``smtp`` (False for files), and the mails waiting and
+    given up. Never the password."""
+    shown = mail_server.describe(actor)
     counts = {
         status: Delivery.objects.filter(status=status).count()
         for status in (Delivery.Status.PENDING, Delivery.Status.FAILED)
     }
-    return {
-        "smtp": smtp,
-        "host": settings.EMAIL_HOST if smtp else "",
-        "port": settings.EMAIL_PORT if smtp else None,
-        "security": security if smtp else "",
-        "username": settings.EMAIL_HOST_USER if smtp else "",
-        "password_set": bool(settings.EMAIL_HOST_PASSWORD) if smtp else False,
-        "file_path": "" if smtp else str(getattr(settings, "EMAIL_FILE_PATH", "")),
-        "sender": settings.DEFAULT_FROM_EMAIL,
+    return shown | {
+        "smtp": shown["source"] != "none",
         "pending": counts[Delivery.Status.PENDING],
         "failed": counts[Delivery.Status.FAILED],
     }
