@@ -57,7 +57,8 @@ def search_documents(
         counted = filtered.filter(pk__in=engine.matching(kind, plan.required, include_internal))
     else:
         counted = filtered
-    total = counted.count()
+    with engine.counting(scoped.db):
+        total = counted.count()
     if total == 0 or offset >= total:
         return [], total
     if plan.rank is None:
@@ -72,7 +73,7 @@ def search_documents(
             item.search_score = None  # type: ignore[attr-defined]
         return page, total
     window = settings.SEARCH_RANK_WINDOW
-    if plan.required is not None and total > window:
+    if plan.required is not None:  # the window holds every match when there are fewer
         ranked = _windowed_ids(
             kind,
             counted,

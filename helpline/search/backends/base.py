@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -69,6 +70,9 @@ class Backend(Protocol):
     ) -> tuple[str, list[object]]:
         """SQL yielding ``object_id`` and ``score`` (higher is better) for every match; with
         ``within`` (SQL of a subquery of object ids, no parameters) only for those."""
+
+    def counting(self, alias: str) -> AbstractContextManager[None]:
+        """Around counting a query's matches on connection ``alias`` (see PostgreSQL's)."""
 
     def prepare_rebuild(self) -> bool:
         """Make the index structures match the configuration; True when they were remade

@@ -10,11 +10,12 @@ bound parameter inside a quoted tsquery lexeme.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.db.models import BooleanField, F, Func, QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -141,6 +142,24 @@ class PostgresBackend:
             f"WHERE kind = %s AND vector @@ {sql}{only} OFFSET 0) d",
             [*rank_params, kind, *params],
         )
+
+    @contextmanager
+    def counting(self, alias: str) -> Iterator[None]:
+        """Counting a common word's matches: PostgreSQL prices ``@@`` as one cheap operator
+        and scans every document (reading each tsvector out of TOAST: 13 s for 380,000
+        matches of a million) where the GIN bitmap counts them in 0.3 s. Sequential scans
+        are priced out for these statements only (``set_config(..., true)`` lasts until the
+        transaction ends; the previous value is put back)."""
+        with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('enable_seqscan'), "
+                "set_config('enable_seqscan', 'off', true)"
+            )
+            previous = cursor.fetchone()[0]
+            try:
+                yield
+            finally:
+                cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
 
     def prepare_rebuild(self) -> bool:
         return False

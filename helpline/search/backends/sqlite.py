@@ -9,6 +9,7 @@ as FTS5 syntax.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from django.conf import settings
@@ -141,6 +142,9 @@ class SqliteBackend:
         if within:  # bm25 is then computed for those rows only
             sql += f" AND rowid / {KIND_SLOTS} IN ({within})"
         return sql, [match_expression(expr, internal), registry.get(kind).code]
+
+    def counting(self, alias: str) -> AbstractContextManager[None]:
+        return nullcontext()
 
     def prepare_rebuild(self) -> bool:
         with connection.cursor() as cursor:
