@@ -349,13 +349,14 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 1
     print("ok    configuration")
     report = health.report()
-    for name in ("database", "queue", "migrations"):
+    report["storage"] = health.check_storage()
+    for name in ("database", "queue", "migrations", "storage"):
         item = report[name]
         detail = item.get("error") or ""
         if name == "migrations" and item.get("pending"):
             detail = f"{len(item['pending'])} pending; run `helpline migrate`"
         print(f"{'ok  ' if item['ok'] else 'FAIL'}  {name}{': ' + detail if detail else ''}")
-    return 0 if report["status"] == "ok" else 1
+    return 0 if report["status"] == "ok" and report["storage"]["ok"] else 1
 
 
 # -- shell -------------------------------------------------------------------------------
@@ -436,9 +437,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "check",
-        help="check configuration, database, job queue and schema",
-        description="Check configuration, database, job queue and schema; "
-        "exits 1 when something needs attention.",
+        help="check configuration, database, job queue, schema and file storage",
+        description="Check configuration, database, job queue, schema and file storage "
+        "(a probe file is written, read back and deleted); exits 1 when something needs "
+        "attention.",
     )
     p.set_defaults(func=cmd_check)
 

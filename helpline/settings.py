@@ -180,7 +180,8 @@ MEDIA_URL = "/media/"
 # straight from the packages.
 _collected_static = not (DEBUG or TESTING)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Attachments: MEDIA_ROOT unless HELPLINE_STORAGE_URL names an S3-compatible bucket.
+    "default": config.storage(config.env_str("HELPLINE_STORAGE_URL")),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if _collected_static

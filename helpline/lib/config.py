@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import stat
 import tempfile
@@ -198,6 +199,81 @@ def _redact(url: str) -> str:
     if parts.password:
         return url.replace(f":{parts.password}@", ":***@")
     return url
+
+
+LOCAL_STORAGE = "django.core.files.storage.FileSystemStorage"
+S3_STORAGE = "storages.backends.s3.S3Storage"
+# A downloaded object is held in memory up to this size, then spooled to a temporary file.
+STORAGE_SPOOL_BYTES = 8 * 1024 * 1024
+_BUCKET_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_STORAGE_OPTIONS = {"region", "tls", "addressing"}
+
+
+def storage(url: str) -> dict[str, Any]:
+    """Django's ``STORAGES['default']`` for ``HELPLINE_STORAGE_URL``: empty keeps files in the
+    data dir's ``uploads`` folder; ``s3://KEY:SECRET@HOST[:PORT]/BUCKET[/PREFIX]`` stores them
+    in an S3-compatible server (``?region=``, ``?tls=0`` for plain http, ``?addressing=``
+    path or virtual), and ``s3:///BUCKET`` in AWS S3 with AWS's own credential chain."""
+    if not url:
+        return {"BACKEND": LOCAL_STORAGE}
+    shown = f"HELPLINE_STORAGE_URL={_redact(url)!r}"
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme != "s3":
+        raise ConfigError(
+            f"{shown}: unsupported scheme {scheme!r}; use s3://KEY:SECRET@HOST:PORT/BUCKET "
+            "(an S3-compatible server) or s3:///BUCKET (AWS S3)"
+        )
+    bucket, _, prefix = unquote(parts.path).lstrip("/").partition("/")
+    if not bucket:
+        raise ConfigError(f"{shown}: the bucket is missing (s3://…/BUCKET)")
+    if not _BUCKET_RE.match(bucket):
+        raise ConfigError(
+            f"{shown}: {bucket!r} is not a valid bucket name (3-63 lower-case letters, "
+            "digits, dots and hyphens)"
+        )
+    try:
+        port = parts.port
+    except ValueError:
+        raise ConfigError(f"{shown}: the port is not a number") from None
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    unknown = sorted(set(query) - _STORAGE_OPTIONS)
+    if unknown:
+        raise ConfigError(
+            f"{shown}: unknown option {unknown[0]!r}; use region=, tls=0|1 or "
+            "addressing=path|virtual"
+        )
+    tls_raw = query.get("tls", "1").strip().lower()
+    if tls_raw not in TRUE | FALSE:
+        raise ConfigError(f"{shown}: tls={query['tls']!r} is not a boolean; use tls=0 or tls=1")
+    addressing = query.get("addressing", "path").strip().lower()
+    if addressing not in {"path", "virtual"}:
+        raise ConfigError(f"{shown}: addressing={query['addressing']!r}: use path or virtual")
+    key, secret = unquote(parts.username or ""), unquote(parts.password or "")
+    if bool(key) != bool(secret):
+        raise ConfigError(
+            f"{shown}: give both the access key and the secret (s3://KEY:SECRET@…), or "
+            "neither to use the AWS credential chain"
+        )
+    options: dict[str, Any] = {
+        "bucket_name": bucket,
+        "location": prefix.strip("/"),
+        "region_name": query.get("region", "").strip() or None,
+        "file_overwrite": False,
+        "default_acl": None,
+        "querystring_auth": True,
+        "max_memory_size": STORAGE_SPOOL_BYTES,
+    }
+    if key:
+        options.update(access_key=key, secret_key=secret)
+    if parts.hostname:
+        host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+        protocol = "http" if tls_raw in FALSE else "https"
+        options["endpoint_url"] = f"{protocol}://{host}" + (f":{port}" if port else "")
+        options["addressing_style"] = addressing
+    elif tls_raw in FALSE:
+        raise ConfigError(f"{shown}: tls=0 needs a host (AWS S3 is reached over https)")
+    return {"BACKEND": S3_STORAGE, "OPTIONS": options}
 
 
 @dataclass(frozen=True)

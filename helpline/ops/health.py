@@ -1,10 +1,14 @@
-"""Health of the parts Helpline needs: the database, the job queue, the schema."""
+"""Health of the parts Helpline needs: the database, the job queue, the schema, and (for
+``helpline check`` only, as it writes) the file storage."""
 
 from __future__ import annotations
 
 import time
+import uuid
 from typing import Any
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
@@ -43,6 +47,23 @@ def check_migrations() -> dict[str, Any]:
     except Exception as exc:
         return {"ok": False, "error": _one_line(exc)}
     return {"ok": not pending, "pending": pending}
+
+
+def check_storage() -> dict[str, Any]:
+    """Write, read back and delete a small probe file where attachments go: the folder or
+    bucket exists and Helpline's credentials may put, get and delete objects there."""
+    probe = f"health/probe-{uuid.uuid4().hex}"
+    try:
+        saved = default_storage.save(probe, ContentFile(b"helpline"))
+        try:
+            with default_storage.open(saved, "rb") as handle:
+                if handle.read() != b"helpline":
+                    return {"ok": False, "error": "the probe file came back different"}
+        finally:
+            default_storage.delete(saved)
+    except Exception as exc:
+        return {"ok": False, "error": _one_line(exc)}
+    return {"ok": True}
 
 
 def report() -> dict[str, Any]:

@@ -75,6 +75,7 @@ def test_check_reports_pending_migrations_then_ok(server_env):
         "ok    database",
         "ok    queue",
         "ok    migrations",
+        "ok    storage",
     ]
 
 

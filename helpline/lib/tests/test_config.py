@@ -121,3 +121,89 @@ def test_processes_starting_together_all_accept_the_data_dir(tmp_path):
         results = list(pool.map(lambda _: config.data_dir(str(tmp_path)), range(400)))
     assert set(results) == {tmp_path.resolve()}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["outbox", "run", "static", "uploads"]
+
+
+S3 = "storages.backends.s3.S3Storage"
+
+
+def test_storage_is_the_local_folder_by_default():
+    assert config.storage("") == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
+
+def test_storage_url_of_an_s3_compatible_server():
+    assert config.storage(
+        "s3://minio-key:s%2Fcr%2Bt@minio.internal:9000/helpline/files/?region=eu-west-3&tls=0"
+    ) == {
+        "BACKEND": S3,
+        "OPTIONS": {
+            "bucket_name": "helpline",
+            "location": "files",
+            "endpoint_url": "http://minio.internal:9000",
+            "access_key": "minio-key",
+            "secret_key": "s/cr+t",
+            "region_name": "eu-west-3",
+            "addressing_style": "path",
+            "file_overwrite": False,
+            "default_acl": None,
+            "querystring_auth": True,
+            "max_memory_size": config.STORAGE_SPOOL_BYTES,
+        },
+    }
+
+
+def test_storage_url_defaults_to_https_and_keeps_ipv6_hosts():
+    options = config.storage("s3://k:s@[::1]:9000/files-1/a/b")["OPTIONS"]
+    assert (options["endpoint_url"], options["location"], options["region_name"]) == (
+        "https://[::1]:9000",
+        "a/b",
+        None,
+    )
+    options = config.storage("s3://k:s@s3.example.com/bucket?tls=1&addressing=virtual")["OPTIONS"]
+    assert (options["endpoint_url"], options["addressing_style"]) == (
+        "https://s3.example.com",
+        "virtual",
+    )
+
+
+def test_storage_url_without_a_host_is_aws_with_its_own_credentials():
+    options = config.storage("s3:///helpline-files?region=eu-central-1")["OPTIONS"]
+    assert options["bucket_name"] == "helpline-files"
+    assert options["region_name"] == "eu-central-1"
+    # No endpoint, no keys: boto3 finds AWS's endpoint and the credentials (environment,
+    # shared config, instance or task role) by itself.
+    assert {"endpoint_url", "access_key", "secret_key", "addressing_style"}.isdisjoint(options)
+    explicit = config.storage("s3://AKIA:secret@/helpline-files")["OPTIONS"]
+    assert (explicit["access_key"], explicit["secret_key"]) == ("AKIA", "secret")
+    assert "endpoint_url" not in explicit
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("https://k:s@minio:9000/files", "unsupported scheme 'https'; use s3://"),
+        ("s3://k:s@minio:9000", "the bucket is missing"),
+        ("s3://k:s@minio:9000/", "the bucket is missing"),
+        ("s3://k:s@minio:port/files", "the port is not a number"),
+        ("s3://k:s@minio:99999/files", "the port is not a number"),
+        ("s3://k:s@minio/Bad_Bucket", "'Bad_Bucket' is not a valid bucket name"),
+        ("s3://k:s@minio/files?tls=maybe", "tls='maybe' is not a boolean"),
+        ("s3://k:s@minio/files?acl=public-read", "unknown option 'acl'"),
+        ("s3://k:s@minio/files?addressing=odd", "addressing='odd': use path or virtual"),
+        ("s3://k@minio/files", "give both the access key and the secret"),
+        ("s3:///files?tls=0", "tls=0 needs a host"),
+    ],
+)
+def test_bad_storage_urls_are_refused_with_the_reason(url: str, message: str):
+    with pytest.raises(ConfigError) as info:
+        config.storage(url)
+    assert str(info.value).startswith("HELPLINE_STORAGE_URL=")
+    assert message in str(info.value)
+
+
+def test_storage_secret_is_redacted_from_errors():
+    with pytest.raises(ConfigError) as info:
+        config.storage("s3://key:hunter2@minio:port/files")
+    assert "hunter2" not in str(info.value)
+    assert str(info.value) == (
+        "HELPLINE_STORAGE_URL='s3://key:***@minio:port/files': the port is not a number"
+    )
