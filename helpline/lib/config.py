@@ -177,6 +177,10 @@ def _sqlite(path: Path) -> dict[str, Any]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path),
+        # Kept open between requests: a new connection runs the pragmas, parses the schema
+        # and starts with an empty page cache, which cost a page with twenty queries ~30 ms.
+        "CONN_MAX_AGE": 600,
+        "CONN_HEALTH_CHECKS": True,
         "OPTIONS": {
             # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at
             # BEGIN so concurrent writers queue on busy_timeout instead of failing mid-way.

@@ -12,6 +12,7 @@ def test_sqlite_is_the_default_with_wal_and_immediate_transactions(tmp_path: Pat
     assert db["NAME"] == str(tmp_path / "helpline.sqlite3")
     assert db["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
+    assert db["CONN_MAX_AGE"] > 0  # kept open between requests (schema, page cache)
 
 
 def test_database_url_selects_postgresql(tmp_path: Path):
