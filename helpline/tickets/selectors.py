@@ -77,7 +77,6 @@ TICKET_SORT_FIELDS = frozenset(
     }
 )  # fmt: skip
 # State kinds of tickets nobody works on any more.
-FINISHED_KINDS = ("closed", "merged", "removed")
 
 
 def visible_tickets(
@@ -415,7 +414,9 @@ def finished_state_ids() -> list[int]:
     list excluding them needs no join to the states: the database then walks the ticket
     indexes in the list's order instead of the state index."""
     return list(
-        TicketState.objects.filter(state_type__name__in=FINISHED_KINDS).values_list("pk", flat=True)
+        TicketState.objects.filter(state_type__name__in=TicketStateType.FINAL).values_list(
+            "pk", flat=True
+        )
     )
 
 

@@ -87,6 +87,13 @@ def sender_address() -> str:
     return str(settings.DEFAULT_FROM_EMAIL)
 
 
+def own_addresses() -> set[str]:
+    """Helpline's own sender addresses, lower-cased: the one mail goes out from now and
+    ``HELPLINE_FROM_EMAIL`` (the sender before one was saved), so that mail from either is a
+    loop and threads begun under either are still recognised. One query."""
+    return {sender_address().lower(), str(settings.DEFAULT_FROM_EMAIL).lower()}
+
+
 def describe(actor: Actor) -> dict[str, Any]:
     """What the settings page and the API show (``admin.channel``): ``source`` is
     ``environment``, ``settings`` or ``none``; never the password (``password_set`` says

@@ -24,7 +24,6 @@ from email.message import Message
 from typing import Any
 from urllib.parse import unquote
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -65,7 +64,7 @@ def own_addresses(channel: Channel | None) -> set[str]:
     """Helpline's own addresses (mail from them is a loop): the sender mail goes out from,
     ``HELPLINE_FROM_EMAIL`` (the sender before one was set on the settings page) and the
     channel's address and user name."""
-    found = {mail_server.sender_address().lower(), str(settings.DEFAULT_FROM_EMAIL).lower()}
+    found = mail_server.own_addresses()
     if channel is not None:
         for value in (channel.address, channel.username):
             if "@" in value:
@@ -302,11 +301,9 @@ def find_ticket(parsed: parse.ParsedMail) -> Ticket | None:
 def _own_domain(mid: str) -> bool:
     """The Message-ID ends in the domain of the sender (now, or ``HELPLINE_FROM_EMAIL``,
     so threads begun before a sender was set on the settings page still match)."""
-    domains = {
-        rules.domain_of(mail_server.sender_address()),
-        rules.domain_of(settings.DEFAULT_FROM_EMAIL),
-    }
-    return any(mid.endswith(f"@{domain}>") for domain in domains)
+    domains = {rules.domain_of(address) for address in mail_server.own_addresses()}
+    lowered = mid.lower()  # domains are compared without case
+    return any(lowered.endswith(f"@{domain}>") for domain in domains)
 
 
 def _ticket_of_message_id(mid: str) -> Ticket | None:

@@ -385,6 +385,8 @@ def _update_form(
     *,
     choices: selectors.ListChoices | None = None,
 ) -> forms.TicketUpdateForm:
+    """The update form (or, without a ticket, the list's bulk form); with a ticket,
+    ``choices`` are its group's (``list_choices(..., group_id=ticket.group_id)``)."""
     if choices is None:
         group_id = ticket.group_id if ticket is not None else None
         choices = selectors.list_choices(actor, group_id=group_id)
@@ -393,11 +395,9 @@ def _update_form(
     f["state"].choices = _choices(choices.states)  # type: ignore[attr-defined]
     f["priority"].choices = _choices(choices.priorities)  # type: ignore[attr-defined]
     f["group"].choices = _choices(choices.groups)  # type: ignore[attr-defined]
-    categories = choices.categories
     owners = choices.owners
-    if ticket is not None:
-        categories = [c for c in categories if c.group_id == ticket.group_id]
-        owners = list(owners)  # the ticket's group's (``group_id`` above)
+    if ticket is not None:  # the choices are the ticket's group's (``group_id``)
+        owners = list(owners)
         if ticket.owner is not None and ticket.owner not in owners:
             owners.append(ticket.owner)  # kept as it is unless changed
         form.initial = {
@@ -409,7 +409,7 @@ def _update_form(
             "resolution": ticket.resolution,
         }
     f["category"].choices = _choices(  # type: ignore[attr-defined]
-        categories, lambda c: f"{c.group.name} / {c.name}"
+        choices.categories, lambda c: f"{c.group.name} / {c.name}"
     )
     f["owner"].choices = [  # type: ignore[attr-defined]
         ("", _("Nobody")),
