@@ -48,6 +48,18 @@ def admin_user(db):
     return UserFactory(login="admin1", roles=["Admin"])
 
 
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd, in this process) that Django's mail settings know
+    nothing about: tests point the saved mail server, or the settings, at it."""
+    from helpline.testing.mail import SmtpServer
+
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture(autouse=True)
 def _english_after_each_test():
     """A page request in French activates French for the thread; never let it leak."""

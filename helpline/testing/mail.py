@@ -79,6 +79,17 @@ def use_smtp(settings: Any, server: SmtpServer) -> None:
     settings.DEFAULT_FROM_EMAIL = "support@helpline.test"
 
 
+def mail_server_row() -> tuple[object, ...] | None:
+    """The saved outgoing mail server as (host, port, security, username, password,
+    sender), or None: what a refused change must leave as it was."""
+    from helpline.core.models import MailServer
+
+    row = MailServer.objects.first()
+    if row is None:
+        return None
+    return (row.host, row.port, row.security, row.username, row.password, row.sender)
+
+
 class Dovecot:
     """A throwaway Dovecot: ``users`` maps login to password; plain IMAP and POP3 on free
     loopback ports."""

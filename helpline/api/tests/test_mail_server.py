@@ -5,13 +5,12 @@ message through a real SMTP server (aiosmtpd)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 
 from helpline.api.tests.conftest import Api
 from helpline.core.models import MailServer
-from helpline.testing.mail import SmtpServer, free_port
+from helpline.testing.mail import SmtpServer, free_port, mail_server_row
 
 pytestmark = pytest.mark.django_db
 
@@ -23,18 +22,11 @@ KEYS = {
 
 
 @pytest.fixture
-def server() -> Iterator[SmtpServer]:
-    smtp = SmtpServer()
-    smtp.start()
-    yield smtp
-    smtp.stop()
+def server(smtp_server) -> SmtpServer:
+    return smtp_server
 
 
-def _row() -> tuple[object, ...] | None:
-    row = MailServer.objects.first()
-    if row is None:
-        return None
-    return (row.host, row.port, row.security, row.username, row.password, row.sender)
+_row = mail_server_row
 
 
 def test_show_update_clear_never_answer_the_password(as_admin):

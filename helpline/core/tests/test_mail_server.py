@@ -4,8 +4,6 @@ the test message. Mail goes to a real SMTP server (aiosmtpd on loopback)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
@@ -16,7 +14,7 @@ from helpline.core.services import mail_server as service
 from helpline.lib.actor import Actor
 from helpline.lib.errors import Conflict, Invalid, PermissionDenied
 from helpline.testing.factories import UserFactory
-from helpline.testing.mail import SmtpServer, free_port
+from helpline.testing.mail import SmtpServer, free_port, mail_server_row
 
 pytestmark = pytest.mark.django_db
 
@@ -24,12 +22,8 @@ SECRET = "smtp-pass-not-to-be-shown"
 
 
 @pytest.fixture
-def server() -> Iterator[SmtpServer]:
-    """An SMTP server the environment knows nothing about (Django's settings untouched)."""
-    smtp = SmtpServer()
-    smtp.start()
-    yield smtp
-    smtp.stop()
+def server(smtp_server) -> SmtpServer:
+    return smtp_server
 
 
 @pytest.fixture
@@ -53,11 +47,7 @@ def _environment(settings) -> None:
     settings.DEFAULT_FROM_EMAIL = "env@example.com"
 
 
-def _row() -> tuple[object, ...] | None:
-    row = MailServer.objects.first()
-    if row is None:
-        return None
-    return (row.host, row.port, row.security, row.username, row.password, row.sender)
+_row = mail_server_row
 
 
 def test_nothing_stored_uses_the_default_connection_and_sender(admin, settings):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -13,12 +12,10 @@ from helpline.testing.mail import SmtpServer, use_smtp
 
 
 @pytest.fixture
-def smtp(settings) -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    use_smtp(settings, server)
-    yield server
-    server.stop()
+def smtp(settings, smtp_server) -> SmtpServer:
+    """The SMTP server as the environment's (``HELPLINE_SMTP_URL``)."""
+    use_smtp(settings, smtp_server)
+    return smtp_server
 
 
 @dataclass

@@ -4,8 +4,6 @@ refused by name; the environment wins; agents get 403; the test message; back to
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
@@ -16,7 +14,7 @@ from helpline.core.services import mail_server
 from helpline.lib.actor import Actor
 from helpline.mail.models import Delivery
 from helpline.mail.services import outbox
-from helpline.testing.mail import SmtpServer
+from helpline.testing.mail import SmtpServer, mail_server_row
 from helpline.tickets import services as tickets
 
 pytestmark = pytest.mark.django_db
@@ -26,12 +24,8 @@ URL = "/admin/mail/outbound/"
 
 
 @pytest.fixture
-def server() -> Iterator[SmtpServer]:
-    """An SMTP server only the settings page knows about (the environment sets none)."""
-    smtp = SmtpServer()
-    smtp.start()
-    yield smtp
-    smtp.stop()
+def server(smtp_server) -> SmtpServer:
+    return smtp_server
 
 
 @pytest.fixture
@@ -64,11 +58,7 @@ def _save(client: Client, data: dict[str, str]) -> None:
     assert _messages(response) == ["The outgoing mail server is saved."]
 
 
-def _row() -> tuple[object, ...] | None:
-    row = MailServer.objects.first()
-    if row is None:
-        return None
-    return (row.host, row.port, row.security, row.username, row.password, row.sender)
+_row = mail_server_row
 
 
 def test_url_name_and_link_from_the_channels_page(admin_client):
