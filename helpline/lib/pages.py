@@ -8,7 +8,7 @@ that to a few lines without putting rules in the door.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import wraps
 from typing import Any
 
@@ -19,6 +19,7 @@ from django.forms.boundfield import BoundField
 from django.forms.utils import flatatt
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.choices import BaseChoiceIterator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 
@@ -114,7 +115,8 @@ class FastSelect(forms.Select):
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
         chosen = set(self.format_value(value))
-        parts = [f'<select name="{_escape(name)}"{flatatt(self.build_attrs(self.attrs, attrs))}>']
+        attributes = flatatt(self.build_attrs(self.attrs, attrs))
+        parts = [f'<select name="{escape_text(name)}"{attributes}>']
 
         def option(key: Any, label: Any) -> str:
             text = "" if key is None else str(key)
@@ -123,11 +125,11 @@ class FastSelect(forms.Select):
                 selected = " selected"
                 if not self.allow_multiple_selected:
                     chosen.clear()  # the first match only, as Django does
-            return f'<option value="{_escape(text)}"{selected}>{_escape(label)}</option>'
+            return f'<option value="{escape_text(text)}"{selected}>{escape_text(label)}</option>'
 
         for key, label in self.choices:
             if isinstance(label, list | tuple):
-                parts.append(f'<optgroup label="{_escape(key)}">')
+                parts.append(f'<optgroup label="{escape_text(key)}">')
                 parts.extend(option(k, v) for k, v in label)
                 parts.append("</optgroup>")
             else:
@@ -136,7 +138,22 @@ class FastSelect(forms.Select):
         return mark_safe("".join(parts))  # noqa: S308 - every value and label escaped
 
 
-def _escape(value: Any) -> str:
+class Choices(BaseChoiceIterator):
+    """Ready-made ``(value, label)`` pairs for a choice field. Django normalizes a plain list
+    each time it is assigned, for the field and again for its widget (a few µs a pair, and
+    the ticket list assigns about 900); a choice iterator is taken as it is."""
+
+    def __init__(self, pairs: Iterable[tuple[Any, Any]]) -> None:
+        self.pairs = list(pairs)
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        return iter(self.pairs)
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+
+def escape_text(value: Any) -> str:
     """``conditional_escape`` without its lazy-string wrapper (called per option)."""
     if hasattr(value, "__html__"):
         return str(value.__html__())

@@ -385,16 +385,37 @@ def needs_reply_tickets(actor: Actor, *, profile: TicketAccess | None = None) ->
     customer spoke last (Zammad's contact times)."""
     if actor.user_id is None or not is_agent(actor):
         return Ticket.objects.none()
+    owned = Q(owner_id=actor.user_id) | Q(owner__isnull=True)
+    return _needs_reply(actor, owned, profile, finished_state_ids()).order_by("-id")
+
+
+def needs_reply_ids(actor: Actor, limit: int, *, profile: TicketAccess | None = None) -> list[int]:
+    """The newest ``limit`` of ``needs_reply_tickets``, read as two walks of the owner index
+    (the agent's own, then the unowned) and merged. As one query, "mine or nobody's" made
+    the database read every unowned ticket and sort them: 13 ms at 100,000 tickets on
+    SQLite, growing with the table."""
+    if actor.user_id is None or not is_agent(actor):
+        return []
+    ids: set[int] = set()
+    finished = finished_state_ids()
+    for owned in (Q(owner_id=actor.user_id), Q(owner__isnull=True)):
+        rows = _needs_reply(actor, owned, profile, finished).order_by("-id")
+        ids.update(rows.values_list("pk", flat=True)[:limit])
+    return sorted(ids, reverse=True)[:limit]
+
+
+def _needs_reply(
+    actor: Actor, owned: Q, profile: TicketAccess | None, finished: list[int]
+) -> QuerySet[Ticket]:
     return (
         visible_tickets(actor, profile=profile)
-        .filter(Q(owner_id=actor.user_id) | Q(owner__isnull=True))
-        .exclude(state_id__in=finished_state_ids())
+        .filter(owned)
+        .exclude(state_id__in=finished)
         .filter(last_contact_customer_at__isnull=False)
         .filter(
             Q(last_contact_agent_at__isnull=True)
             | Q(last_contact_agent_at__lt=F("last_contact_customer_at"))
         )
-        .order_by("-id")
     )
 
 
@@ -420,22 +441,32 @@ def finished_state_ids() -> list[int]:
     )
 
 
+def tickets_by_id(ids: list[int]) -> QuerySet[Ticket]:
+    """The tickets of ``ids`` (already read within the reader's scope), newest first."""
+    return Ticket.objects.filter(pk__in=ids).order_by("-id")
+
+
 def with_rows(tickets: QuerySet[Ticket], limit: int) -> list[Ticket]:
     """The first ``limit`` tickets with what a list row shows: their ids off the indexes,
     then those rows with their relations (as ``page_of``)."""
     return page_of(tickets, 1, limit, related=ROW_RELATED, only=ROW_FIELDS)
 
 
+Choice = tuple[int, str]
+
+
 @dataclass(frozen=True)
 class ListChoices:
-    """What the ticket list's filters offer the actor."""
+    """What the ticket list's filters offer the actor, as ``(id, label)`` pairs: a page
+    shows hundreds of them, and reading them as pairs instead of model rows halves their
+    cost."""
 
-    states: list[TicketState]
-    priorities: list[TicketPriority]
-    groups: list[Group]
-    categories: list[TicketCategory]
-    projects: list[Project]
-    owners: list[User]
+    states: list[Choice]
+    priorities: list[Choice]
+    groups: list[Choice]
+    categories: list[Choice]  # labelled "Group / Category"
+    projects: list[Choice]
+    owners: list[Choice]  # labelled "Full Name (login)"
 
 
 def list_choices(
@@ -445,48 +476,57 @@ def list_choices(
     agents (those of the groups they may read). Organizations are too many to offer: the
     list filters by an organization's name (``find_organization``). With ``group_id`` (a
     ticket's update form), only that group's categories and owners."""
-    states = list(TicketState.objects.filter(active=True).order_by("id"))
-    priorities = list(TicketPriority.objects.filter(active=True).order_by("rank"))
+    states = list(TicketState.objects.filter(active=True).order_by("id").values_list("pk", "name"))
+    priorities = list(
+        TicketPriority.objects.filter(active=True).order_by("rank").values_list("pk", "name")
+    )
     if not is_agent(actor):
         return ListChoices(states, priorities, [], [], [], [])
     profile = profile or permissions.ticket_access(actor)
     groups = Group.objects.filter(active=True).order_by("name")
     if READ not in profile.everything:
         groups = groups.filter(pk__in=sorted(profile.group_ids(READ)))
-    # Only the columns a choice shows: building hundreds of whole rows (timestamps and all)
-    # was most of the ticket list's time outside its rows.
-    group_list = list(groups.only("pk", "name"))
-    ids = [g.pk for g in group_list] if group_id is None else [group_id]
+    group_list = list(groups.values_list("pk", "name"))
+    ids = [pk for pk, _ in group_list] if group_id is None else [group_id]
+    categories = (
+        TicketCategory.objects.filter(group_id__in=ids, active=True)
+        .order_by("group__name", "name")
+        .values_list("pk", "group__name", "name")
+    )
     return ListChoices(
         states=states,
         priorities=priorities,
         groups=group_list,
-        categories=list(
-            TicketCategory.objects.filter(group_id__in=ids, active=True)
-            .select_related("group")
-            .only("pk", "name", "group_id", "group__name")
-            .order_by("group__name", "name")
-        ),
+        categories=[(pk, f"{group} / {name}") for pk, group, name in categories],
         projects=list(
-            Project.objects.filter(group_id__in=ids).only("pk", "name", "group_id").order_by("name")
+            Project.objects.filter(group_id__in=ids).order_by("name").values_list("pk", "name")
         ),
         owners=owner_candidates(ids),
     )
 
 
-def owner_candidates(group_ids: Iterable[int]) -> list[User]:
-    """Active agents who are members of one of the groups (who may own their tickets)."""
+def person_label(user: User) -> str:
+    """How a choice names a person: "Full Name (login)"."""
+    return f"{user.fullname} ({user.login})"
+
+
+def owner_candidates(group_ids: Iterable[int]) -> list[Choice]:
+    """Active agents who are members of one of the groups (who may own their tickets), as
+    ``(id, person_label)`` pairs by name."""
     members = GroupMembership.objects.filter(group_id__in=list(group_ids)).values("user_id")
     agent_roles = Role.objects.filter(
         active=True, permissions__name__in=[perms.TICKET_AGENT, perms.ADMIN]
     )
-    return list(
+    rows = (
         User.objects.filter(active=True, pk__in=members)
         .filter(roles__in=agent_roles)
         .distinct()
         .order_by("firstname", "lastname", "login")
-        .only("pk", "login", "firstname", "lastname")
+        .values_list("pk", "login", "firstname", "lastname")
     )
+    return [
+        (pk, f"{f'{first} {last}'.strip() or login} ({login})") for pk, login, first, last in rows
+    ]
 
 
 def groups_for_create(actor: Actor) -> list[Group]:

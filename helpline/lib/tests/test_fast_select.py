@@ -9,7 +9,7 @@ import pytest
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from helpline.lib.pages import FastSelect, StyledForm
+from helpline.lib.pages import Choices, FastSelect, StyledForm
 
 CHOICES = [
     ("", "—"),
@@ -76,3 +76,21 @@ def test_styled_forms_use_it_for_plain_selects_only():
     assert '<option value="7">seven</option>' in str(form["one"])
     assert 'class="form-select is-invalid"' in str(form["one"])  # styled, with its error
     assert form.is_valid() is False  # 1 is no longer a choice
+
+
+class Pick(StyledForm):
+    owner = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+
+
+def test_ready_made_choices_validate_and_render_as_a_plain_list():
+    pairs = [("", "—"), (1, "Ann <admin>"), (2, "Bob")]
+    plain, ready = Pick({"owner": "2"}), Pick({"owner": "2"})
+    plain.fields["owner"].choices = pairs
+    ready.fields["owner"].choices = Choices(pairs)
+    assert ready.fields["owner"].widget.choices is ready.fields["owner"].choices  # not copied
+    assert ready.is_valid() and ready.cleaned_data == {"owner": 2}
+    assert str(ready["owner"]) == str(plain["owner"])
+    refused = Pick({"owner": "3"})
+    refused.fields["owner"].choices = Choices(pairs)
+    assert not refused.is_valid()
+    assert "Select a valid choice" in refused.errors["owner"][0]

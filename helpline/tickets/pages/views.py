@@ -27,7 +27,7 @@ from helpline.lib import clock
 from helpline.lib.actor import Actor
 from helpline.lib.errors import DomainError, NotFound
 from helpline.lib.html import render_markdown
-from helpline.lib.pages import actor_for, render_page, show_error
+from helpline.lib.pages import Choices, actor_for, render_page, show_error
 from helpline.projects.services import forms as project_forms
 from helpline.tickets import permissions, selectors, services
 from helpline.tickets.models import Ticket
@@ -49,12 +49,8 @@ CSV_COLUMNS = (
 )
 
 
-def _choices(items: list[Any], label: Callable[[Any], str] = str) -> list[tuple[Any, str]]:
-    return [("", "—"), *((item.pk, label(item)) for item in items)]
-
-
-def _person(user: Any) -> str:
-    return f"{user.fullname} ({user.login})" if user.fullname else user.login
+def _choices(items: list[tuple[Any, str]]) -> Choices:
+    return Choices([("", "—"), *items])
 
 
 def _filter_form(
@@ -67,11 +63,9 @@ def _filter_form(
     agent = selectors.is_agent(actor)
     if agent:
         f["group"].choices = _choices(choices.groups)  # type: ignore[attr-defined]
-        f["category"].choices = _choices(  # type: ignore[attr-defined]
-            choices.categories, lambda c: f"{c.group.name} / {c.name}"
-        )
+        f["category"].choices = _choices(choices.categories)  # type: ignore[attr-defined]
         f["project"].choices = _choices(choices.projects)  # type: ignore[attr-defined]
-        f["owner"].choices = _choices(choices.owners, _person)  # type: ignore[attr-defined]
+        f["owner"].choices = _choices(choices.owners)  # type: ignore[attr-defined]
     else:
         for name in ("group", "category", "project", "owner", "customer", "organization", "tag"):
             del f[name]
@@ -198,7 +192,7 @@ def _save_view_form(actor: Actor, data: Any = None) -> forms.SaveViewForm:
     form = forms.SaveViewForm(data)
     if actor.has(perms.ADMIN):
         roles = list(core_selectors.admin_roles(actor))
-        form.fields["role"].choices = _choices(roles)  # type: ignore[attr-defined]
+        form.fields["role"].choices = _choices([(role.pk, role.name) for role in roles])  # type: ignore[attr-defined]
     else:
         del form.fields["sharing"], form.fields["role"]
     return form
@@ -385,21 +379,21 @@ def _update_form(
     *,
     choices: selectors.ListChoices | None = None,
 ) -> forms.TicketUpdateForm:
-    """The update form (or, without a ticket, the list's bulk form); with a ticket,
+    """The update form (or, without a ticket, the list's bulk form, whose ids start with
+    ``bulk_`` beside the filter form's, and where no owner means "unchanged"); with a ticket,
     ``choices`` are its group's (``list_choices(..., group_id=ticket.group_id)``)."""
     if choices is None:
         group_id = ticket.group_id if ticket is not None else None
         choices = selectors.list_choices(actor, group_id=group_id)
-    form = forms.TicketUpdateForm(data)
+    form = forms.TicketUpdateForm(data, auto_id="id_%s" if ticket else "bulk_%s")
     f = form.fields
     f["state"].choices = _choices(choices.states)  # type: ignore[attr-defined]
     f["priority"].choices = _choices(choices.priorities)  # type: ignore[attr-defined]
     f["group"].choices = _choices(choices.groups)  # type: ignore[attr-defined]
     owners = choices.owners
     if ticket is not None:  # the choices are the ticket's group's (``group_id``)
-        owners = list(owners)
-        if ticket.owner is not None and ticket.owner not in owners:
-            owners.append(ticket.owner)  # kept as it is unless changed
+        if ticket.owner is not None and all(pk != ticket.owner_id for pk, _ in owners):
+            owners = [*owners, (ticket.owner.pk, selectors.person_label(ticket.owner))]
         form.initial = {
             "state": ticket.state_id,
             "priority": ticket.priority_id,
@@ -408,13 +402,9 @@ def _update_form(
             "owner": ticket.owner_id or "",
             "resolution": ticket.resolution,
         }
-    f["category"].choices = _choices(  # type: ignore[attr-defined]
-        choices.categories, lambda c: f"{c.group.name} / {c.name}"
-    )
-    f["owner"].choices = [  # type: ignore[attr-defined]
-        ("", _("Nobody")),
-        *((u.pk, _person(u)) for u in owners),
-    ]
+    f["category"].choices = _choices(choices.categories)  # type: ignore[attr-defined]
+    nobody = _("Nobody") if ticket else _("Unchanged")
+    f["owner"].choices = Choices([("", nobody), *owners])  # type: ignore[attr-defined]
     return form
 
 

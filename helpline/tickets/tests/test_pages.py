@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from helpline.core.models import Attachment, Tagging
 from helpline.core.services import settings as runtime
@@ -494,3 +497,80 @@ def test_a_long_thread_opens_with_its_description_and_latest_messages(client, wo
     assert len(everything.context["articles"]) == THREAD_WINDOW + 6
     assert everything.context["hidden_articles"] == 0
     assert "Step 4<" in html_of(everything)
+
+
+def _row_of(html: str, ticket_id: int) -> str:
+    """The list's ``<tr>`` holding the ticket's link."""
+    link = html.index(f'<a href="/tickets/{ticket_id}/">')
+    return html[html.rindex("<tr>", 0, link) : html.index("</tr>", link) + len("</tr>")]
+
+
+def test_list_rows_show_each_column_escaped(client, world):
+    """The rows are written in Python (``ticket_rows``): every value is escaped, and each
+    column shows what the template used to."""
+    world.customer.firstname, world.customer.lastname = "Carol", "<b>Bold</b>"
+    world.customer.save()
+    world.ticket.owner = world.agent
+    world.ticket.escalation_at = timezone.now() - timedelta(minutes=5)
+    world.ticket.title = XSS
+    world.ticket.save()
+    guest = TicketFactory(title="From a guest", group=world.group, customer=None)
+    Ticket.objects.filter(pk=guest.pk).update(submitter_email="x<y>@example.com")
+    html = html_of(login(client, world.agent).get("/tickets/"))
+    row = _row_of(html, world.ticket.pk)
+    assert XSS not in html
+    assert (
+        f'<a href="/tickets/{world.ticket.pk}/">&lt;script&gt;window.__xss=1&lt;/script&gt;</a>'
+        in row
+    )
+    assert f'aria-label="Select ticket {world.ticket.number}"' in row
+    assert f'value="{world.ticket.pk}"' in row
+    assert f'<td class="text-nowrap">{world.ticket.number}</td>' in row
+    assert f'<span class="badge text-bg-info">{world.ticket.state.name}</span>' in row
+    assert f'<span class="badge text-bg-light">{world.ticket.priority.name}</span>' in row
+    assert '<span class="badge text-bg-danger">Escalated</span>' in row
+    assert '<td class="d-none d-md-table-cell">Service Desk</td>' in row
+    assert '<td class="d-none d-md-table-cell">Carol &lt;b&gt;Bold&lt;/b&gt;</td>' in row
+    assert f'<td class="d-none d-md-table-cell">{world.agent.fullname}</td>' in row
+    updated = world.ticket.updated_at.astimezone(timezone.get_current_timezone())
+    assert f'<time datetime="{updated.isoformat()}">' in row
+    other = _row_of(html, guest.pk)
+    assert "Escalated" not in other
+    assert '<td class="d-none d-md-table-cell">x&lt;y&gt;@example.com</td>' in other
+    assert '<td class="d-none d-md-table-cell">—</td>' in other  # no owner
+
+
+def test_list_rows_have_no_checkbox_for_customers_and_speak_french(client, world):
+    world.customer.preferences = {"locale": "fr"}
+    world.customer.save()
+    world.ticket.escalation_at = timezone.now() - timedelta(minutes=5)
+    world.ticket.save()
+    html = html_of(login(client, world.customer).get("/tickets/"))
+    row = _row_of(html, world.ticket.pk)
+    assert 'type="checkbox"' not in row
+    assert '<span class="badge text-bg-danger">En dépassement</span>' in row
+
+
+def test_list_page_ids_are_unique_and_the_bulk_owner_defaults_to_unchanged(client, world):
+    html = html_of(login(client, world.agent).get("/tickets/"))
+    ids = re.findall(r' id="([^"]+)"', html)
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+    bulk = html[html.index('id="bulk"') :]
+    assert '<label class="form-label" for="bulk_owner">Owner' in bulk
+    owner = bulk[bulk.index('<select name="owner"') :]
+    assert owner.split("</option>")[0].endswith('<option value="" selected>Unchanged')
+    assert f'<option value="{world.agent.pk}">{world.agent.fullname} (alice)</option>' in owner
+    assert '<label class="form-label" for="bulk_state">State' in bulk
+
+
+def test_home_items_link_each_ticket_with_its_badges(client, world):
+    world.ticket.title = XSS
+    world.ticket.save()
+    html = html_of(login(client, world.customer).get("/"))
+    assert XSS not in html
+    item = (
+        f'<li class="py-1 border-bottom"><a href="/tickets/{world.ticket.pk}/">'
+        f"{world.ticket.number} · &lt;script&gt;window.__xss=1&lt;/script&gt;</a> "
+        f'<span class="badge text-bg-info">{world.ticket.state.name}</span>'
+    )
+    assert item in html
