@@ -35,8 +35,11 @@ def search_documents(
     limit: int,
     offset: int = 0,
     include_internal: bool = False,
+    count_limit: int | None = None,
 ) -> tuple[list[M], int]:
-    """One page of ``scoped`` matching ``query``, best first, and how many match in all.
+    """One page of ``scoped`` matching ``query``, best first, and how many match in all
+    (with ``count_limit``, at most that many: a page that says "more than" need not count
+    every match of a common word).
 
     Results are ordered by relevance (words in the title count most), then newest first;
     a query without words orders by newest. Each result gets ``search_score`` (``None``
@@ -58,7 +61,7 @@ def search_documents(
     else:
         counted = filtered
     with engine.counting(scoped.db):
-        total = counted.count()
+        total = count_up_to(counted, count_limit)
     if total == 0 or offset >= total:
         return [], total
     if plan.rank is None:
@@ -102,6 +105,14 @@ def search_documents(
             obj.search_score = score  # type: ignore[attr-defined]
             page.append(obj)
     return page, total
+
+
+def count_up_to(rows: QuerySet[Any], limit: int | None) -> int:
+    """How many ``rows`` there are, or ``limit`` when there are at least that many (the
+    database stops at ``limit``)."""
+    if limit is None:
+        return rows.count()
+    return rows.order_by().values("pk")[:limit].count()
 
 
 def matching_documents(
@@ -211,13 +222,20 @@ def search_tickets(
     limit: int,
     offset: int = 0,
     include_internal: bool = False,
+    count_limit: int | None = None,
 ) -> tuple[list[M], int]:
     """Tickets of ``scoped`` (already limited by ``scope_tickets``) matching ``query``.
 
     Pass ``include_internal=True`` for agents (internal notes are searched too).
     """
     return search_documents(
-        "ticket", scoped, query, limit=limit, offset=offset, include_internal=include_internal
+        "ticket",
+        scoped,
+        query,
+        limit=limit,
+        offset=offset,
+        include_internal=include_internal,
+        count_limit=count_limit,
     )
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, F, Min, Q, QuerySet
 
 from helpline.core import permissions as perms
@@ -201,11 +202,13 @@ def search_page(
     per_page: int = 50,
     related: Sequence[str] = LIST_RELATED,
     only: Sequence[str] = (),
+    count_limit: int | None = None,
 ) -> SearchPage:
     """The ticket list's free-text search, best match first (words in the title count
     most), then newest: ``filters.text`` in the search language, inside the actor's scope
     and every other filter. A page past the end gives the last page. Internal notes are
-    searched only for admins and agents."""
+    searched only for admins and agents. With ``count_limit`` the total stops there
+    (``list_count_limit``)."""
     from helpline.search.selectors import search_tickets as full_text
 
     profile = permissions.ticket_access(actor)
@@ -216,15 +219,28 @@ def search_page(
     page = max(1, page)
     found, total = full_text(
         scoped, filters.text, limit=per_page, offset=(page - 1) * per_page,
-        include_internal=include_internal,
+        include_internal=include_internal, count_limit=count_limit,
     )  # fmt: skip
     if not found and total:
         page = -(-total // per_page)
         found, total = full_text(
             scoped, filters.text, limit=per_page, offset=(page - 1) * per_page,
-            include_internal=include_internal,
+            include_internal=include_internal, count_limit=count_limit,
         )  # fmt: skip
     return SearchPage(tickets=found, total=total, number=page if total else 1)
+
+
+def list_count_limit(page: int, per_page: int) -> int:
+    """How far the ticket list counts when showing ``page``: ``LIST_COUNT_LIMIT`` tickets and
+    always ten pages past the one shown, plus one to tell whether there are more."""
+    return max(settings.LIST_COUNT_LIMIT, (page + 10) * per_page) + 1
+
+
+def count_tickets(tickets: QuerySet[Ticket], limit: int | None = None) -> int:
+    """How many ``tickets`` there are, or ``limit`` when there are at least that many."""
+    from helpline.search.selectors import count_up_to
+
+    return count_up_to(tickets, limit)
 
 
 def page_of(

@@ -88,7 +88,8 @@ def test_ready_made_choices_validate_and_render_as_a_plain_list():
     plain.fields["owner"].choices = pairs
     ready.fields["owner"].choices = Choices(pairs)
     assert ready.fields["owner"].widget.choices is ready.fields["owner"].choices  # not copied
-    assert ready.is_valid() and ready.cleaned_data == {"owner": 2}
+    assert ready.is_valid()
+    assert ready.cleaned_data == {"owner": 2}
     assert str(ready["owner"]) == str(plain["owner"])
     refused = Pick({"owner": "3"})
     refused.fields["owner"].choices = Choices(pairs)

@@ -130,7 +130,10 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     filters = _filters(form)
     sort = form.cleaned_data.get("sort") if form.is_bound and form.is_valid() else ""
     per_page = max(1, min(int(get_setting("site.posts_per_page") or 50), 500))
+    number = _page_number(request)
+    limit = selectors.list_count_limit(number, per_page)
     rows: list[Ticket] = []
+    total = 0
     try:
         qs = selectors.list_tickets(actor, filters)
         if sort and sort not in ("newest", "relevance"):
@@ -141,29 +144,28 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
             found = selectors.search_page(
                 actor,
                 filters,
-                page=_page_number(request),
+                page=number,
                 per_page=per_page,
                 related=selectors.ROW_RELATED,
                 only=selectors.ROW_FIELDS,
+                count_limit=limit,
             )
-            page = Paginator(_FoundPage(found.tickets, found.total), per_page).page(found.number)
-            rows = found.tickets
+            rows, total, number = found.tickets, found.total, found.number
         else:
-            paginator = Paginator(qs.values_list("pk", flat=True), per_page)
-            page = paginator.get_page(request.GET.get("page"))
+            total = selectors.count_tickets(qs, limit)
+            number = min(number, max(1, -(-min(total, limit - 1) // per_page)))
             rows = selectors.page_of(
-                qs,
-                page.number,
-                paginator.per_page,
-                related=selectors.ROW_RELATED,
-                only=selectors.ROW_FIELDS,
+                qs, number, per_page, related=selectors.ROW_RELATED, only=selectors.ROW_FIELDS
             )
     except DomainError as error:  # a search the language does not accept
         show_error(form, error, message=errors.text(error), fields={"query": "q"})
-        page = Paginator([], per_page).page(1)
+        rows, total, number = [], 0, 1
+    # Counted up to ``limit``: at the limit, the pager says "more than" and has no last page.
+    shown = _FoundPage(rows, min(total, limit - 1))
     context = {
         "form": form,
-        "page_obj": page,
+        "page_obj": Paginator(shown, per_page).page(number),
+        "count_capped": total >= limit,
         "tickets": rows,
         "is_agent": agent,
         "now": clock.now(),

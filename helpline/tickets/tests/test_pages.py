@@ -574,3 +574,58 @@ def test_home_items_link_each_ticket_with_its_badges(client, world):
         f'<span class="badge text-bg-info">{world.ticket.state.name}</span>'
     )
     assert item in html
+
+
+def _many(world, count: int, title: str) -> list[Ticket]:
+    made = [TicketFactory(title=f"{title} {n}", group=world.group) for n in range(count)]
+    refresh_documents("ticket", [t.pk for t in made])
+    return made
+
+
+def test_a_long_list_counts_only_so_far_and_says_more_than(client, world, settings):
+    """The pager's count stops at LIST_COUNT_LIMIT (and ten pages past the page shown):
+    past it the list says "more than" and offers no last page."""
+    settings.LIST_COUNT_LIMIT = 100
+    made = _many(world, 119, "Bulk")  # 120 with the world's ticket
+    runtime.update_setting(Actor.system(), "site.posts_per_page", 5)
+    login(client, world.agent)
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get("/tickets/")
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    assert len(counts) == 1
+    assert "LIMIT 101" in counts[0]
+    html = html_of(first)
+    assert "Page 1 of more than 20" in html
+    assert ">Last<" not in html
+    assert 'href="?page=2" rel="next"' in html
+    assert [t.title for t in first.context["tickets"]] == [t.title for t in made[::-1][:5]]
+    deep = client.get("/tickets/?page=15")  # counts up to 10 pages further: all 120
+    assert "Page 15 of 24" in html_of(deep)
+    assert ">Last<" in html_of(deep)
+    assert [t.title for t in deep.context["tickets"]] == [t.title for t in made[::-1][70:75]]
+    past = client.get("/tickets/?page=99")  # past the end: the last page
+    expected = [*(f"Bulk {n}" for n in (3, 2, 1, 0)), "Printer on fire"]
+    assert [t.title for t in past.context["tickets"]] == expected
+    assert "Page 24 of 24" in html_of(past)
+
+
+def test_a_search_with_many_matches_counts_only_so_far(client, world, settings):
+    settings.LIST_COUNT_LIMIT = 100
+    made = _many(world, 110, "Toner")
+    runtime.update_setting(Actor.system(), "site.posts_per_page", 5)
+    login(client, world.agent)
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get("/tickets/?q=toner")
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    assert len(counts) == 1
+    assert "LIMIT 101" in counts[0]
+    assert "Page 1 of more than 20" in html_of(first)
+    assert len(first.context["tickets"]) == 5
+    last = client.get("/tickets/?q=toner&page=22")
+    assert "Page 22 of 22" in html_of(last)
+    assert {t.title for t in last.context["tickets"]} <= {t.title for t in made}
+    assert len(last.context["tickets"]) == 5
+    seen = set()
+    for page in range(1, 23):
+        seen |= {t.pk for t in client.get(f"/tickets/?q=toner&page={page}").context["tickets"]}
+    assert seen == {t.pk for t in made}  # every match on a page, capped count or not
