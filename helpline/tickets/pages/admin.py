@@ -57,7 +57,7 @@ _TEXTS: dict[str, Callable[[], str]] = {
     ),
     "ticket_state.needed": lambda: _(
         "Helpline needs an active state of this kind to create, reopen, resolve, close or "
-        "merge tickets: add another one before deleting this one."
+        "merge tickets: add another one before deleting, deactivating or changing this one."
     ),
 }
 

@@ -161,18 +161,53 @@ def create_state(actor: Actor, **fields: Any) -> TicketState:
 
 def update_state(actor: Actor, state_id: int, **changes: Any) -> TicketState:
     """Change the fields given; a name stays unique in any case, a state never moves on to
-    itself."""
+    itself, and the last active state of a kind the services need (``_NEEDED_KINDS``) is
+    neither deactivated nor moved to another kind."""
     perms.require(actor, perms.ADMIN_OBJECT)
     with transaction.atomic():
-        state = TicketState.objects.select_for_update().filter(pk=state_id).first()
+        state = (
+            TicketState.objects.select_for_update(of=("self",))
+            .select_related("state_type")
+            .filter(pk=state_id)
+            .first()
+        )
         if state is None:
             raise NotFound(f"no ticket state {state_id}", code="ticket_state.not_found")
+        covered = _needed_slots(state)
         _apply_state(state, dict(changes))
         _default_stays_active(state, "state")
+        for kind, resolution in covered - _needed_slots(state):
+            _another_covers(state, kind, resolution)
         state.updated_by = actor.user
         state.save()
         _single_defaults(TicketState, state, ("default_create", "default_follow_up"))
     return state
+
+
+def _needed_slots(state: TicketState) -> set[tuple[str, bool | None]]:
+    """The needed kinds (``_NEEDED_KINDS``) this state fills as it is now."""
+    if not state.active:
+        return set()
+    kind = state.state_type.name
+    return {
+        (needed, resolution)
+        for needed, resolution in _NEEDED_KINDS
+        if kind == needed and resolution in (None, state.needs_resolution)
+    }
+
+
+def _another_covers(state: TicketState, kind: str, resolution: bool | None) -> None:
+    """Refuse when no other active state fills the needed kind ``state`` leaves."""
+    others = TicketState.objects.filter(state_type__name=kind, active=True).exclude(pk=state.pk)
+    if resolution is not None:
+        others = others.filter(needs_resolution=resolution)
+    if not others.exists():
+        raise Conflict(
+            f"{state.name} is the last active state of the kind {kind}"
+            + (" with a resolution" if resolution else "")
+            + "; add another one first",
+            code="ticket_state.needed",
+        )
 
 
 def _check_not_needed(state: TicketState) -> None:
@@ -182,22 +217,8 @@ def _check_not_needed(state: TicketState) -> None:
             f"new tickets or follow-ups start in the state {state.name}",
             code="ticket_state.default",
         )
-    if not state.active:
-        return
-    kind = state.state_type.name
-    for needed_kind, resolution in _NEEDED_KINDS:
-        if kind != needed_kind or resolution not in (None, state.needs_resolution):
-            continue
-        others = TicketState.objects.filter(state_type__name=kind, active=True).exclude(pk=state.pk)
-        if resolution is not None:
-            others = others.filter(needs_resolution=resolution)
-        if not others.exists():
-            raise Conflict(
-                f"{state.name} is the last active state of the kind {kind}"
-                + (" with a resolution" if resolution else "")
-                + "; add another one first",
-                code="ticket_state.needed",
-            )
+    for kind, resolution in _needed_slots(state):
+        _another_covers(state, kind, resolution)
 
 
 def delete_state(actor: Actor, state_id: int) -> None:

@@ -46,15 +46,15 @@ def test_categories_are_added_renamed_and_disabled(admin_client):
 
 
 def test_states_change_name_resolution_and_status(admin_client):
-    closed = TicketState.objects.get(name="closed")
+    waiting = TicketState.objects.get(name="pending reminder")
     response = admin_client.post(
         "/admin/states/",
-        {"id": closed.pk, "name": "done", "needs_resolution": "on", "active": "on"},
+        {"id": waiting.pk, "name": "waiting", "needs_resolution": "on", "active": "on"},
         follow=True,
     )
     assert messages_of(response) == ["Saved."]
-    closed.refresh_from_db()
-    assert (closed.name, closed.needs_resolution, closed.active) == ("done", True, True)
+    waiting.refresh_from_db()
+    assert (waiting.name, waiting.needs_resolution, waiting.active) == ("waiting", True, True)
     new = TicketState.objects.get(name="new")
     response = admin_client.post("/admin/states/", {"id": new.pk, "name": "new"}, follow=True)
     assert messages_of(response) == ["The state of new tickets stays active."]
@@ -131,10 +131,10 @@ def test_a_state_in_use_or_needed_is_not_deleted(admin_client):
          "New tickets or follow-ups start in this state: it cannot be deleted."),
         (TicketState.objects.get(name="resolved"),
          "Helpline needs an active state of this kind to create, reopen, resolve, close or "
-         "merge tickets: add another one before deleting this one."),
+         "merge tickets: add another one before deleting, deactivating or changing this one."),
         (TicketState.objects.get(name="merged"),
          "Helpline needs an active state of this kind to create, reopen, resolve, close or "
-         "merge tickets: add another one before deleting this one."),
+         "merge tickets: add another one before deleting, deactivating or changing this one."),
     ]  # fmt: skip
     for state, message in refusals:
         response = admin_client.post(f"/admin/states/{state.pk}/delete/", follow=True)
@@ -235,3 +235,42 @@ def test_defaults_stay_active_and_names_stay_unique():
         categories.update_category(system, wifi.pk, name="vpn")
     assert (taken.value.code, taken.value.field) == ("category.name_taken", "name")
     assert TicketCategory.objects.get(pk=wifi.pk).name == "Wifi"
+
+
+def test_the_last_needed_state_is_not_deactivated_or_changed():
+    """What delete refuses, update refuses too: the last active state of a needed kind
+    neither goes inactive, nor loses its resolution, nor moves to another kind."""
+    system = Actor.system()
+    resolved = TicketState.objects.get(name="resolved")
+    merged = TicketState.objects.get(name="merged")
+    open_kind = TicketStateType.objects.get(name="open")
+    before = state_rows()
+    for state, change in (
+        (resolved, {"active": False}),
+        (resolved, {"needs_resolution": False}),
+        (resolved, {"state_type_id": open_kind.pk}),
+        (merged, {"active": False}),
+    ):
+        with pytest.raises(Conflict) as needed:
+            states.update_state(system, state.pk, **change)
+        assert needed.value.code == "ticket_state.needed", change
+    assert state_rows() == before
+    # Renaming is fine, and once another state fills the kind the first may go.
+    states.update_state(system, resolved.pk, name="solved")
+    closed = TicketStateType.objects.get(name="closed")
+    states.create_state(system, name="fixed", state_type_id=closed.pk, needs_resolution=True)
+    states.update_state(system, resolved.pk, active=False)
+    assert TicketState.objects.get(pk=resolved.pk).active is False
+
+
+def test_the_states_page_says_why_a_needed_state_stays_active(admin_client):
+    merged = TicketState.objects.get(name="merged")
+    response = admin_client.post(
+        "/admin/states/", {"id": merged.pk, "name": "merged"}, follow=True
+    )  # "active" unticked
+    assert messages_of(response) == [
+        "Helpline needs an active state of this kind to create, reopen, resolve, close or "
+        "merge tickets: add another one before deleting, deactivating or changing this one."
+    ]
+    merged.refresh_from_db()
+    assert merged.active is True
