@@ -32,6 +32,39 @@ def test_form_field_links_label_help_and_errors():
     )
 
 
+def test_a_list_of_checkboxes_is_a_fieldset_of_bootstrap_form_checks():
+    """Each option is a form-check (input, then its label) inside a fieldset whose legend
+    is the field's label: Django's default markup wrapped the input in its label, where
+    Bootstrap's floated checkbox overlapped the text."""
+    from django import forms as django_forms
+
+    from helpline.lib.pages import StyledForm
+
+    class Pick(StyledForm):
+        colours = django_forms.MultipleChoiceField(
+            label="Colours",
+            choices=[("r", "Red <b>"), ("g", "Green")],
+            widget=django_forms.CheckboxSelectMultiple,
+            help_text="Any number.",
+        )
+
+    form = Pick(data={"colours": ["x"]})
+    form.is_valid()
+    html = render_to_string("components/form_field.html", {"field": form["colours"]})
+    assert (
+        '<fieldset class="mb-3" id="id_colours" '
+        'aria-describedby="id_colours_helptext id_colours_error">'
+    ) in html
+    assert '<legend class="form-label fs-6 mb-1">Colours</legend>' in html
+    assert (
+        '<div class="form-check"><input type="checkbox" name="colours" value="r" '
+        'id="id_colours_0" aria-invalid="true" class="form-check-input is-invalid">'
+        '<label class="form-check-label" for="id_colours_0">Red &lt;b&gt;</label></div>'
+    ) in html
+    assert 'for="id_colours_1">Green</label>' in html
+    assert '<div id="id_colours_error" class="invalid-feedback d-block">' in html
+
+
 def test_a_valid_field_has_no_error_markup():
     form = RegisterForm(data={"firstname": "Ann"})
     html = render_to_string("components/form_field.html", {"field": form["firstname"]})

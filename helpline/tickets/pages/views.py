@@ -172,7 +172,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         **_views_context(request, actor),
     }
     if agent:
-        context["bulk_form"] = _update_form(actor, None, choices=choices)
+        context["bulk_form"] = _update_form(actor, None, choices=choices, bulk=True)
     return render(request, "tickets/list.html", context)
 
 
@@ -327,7 +327,7 @@ def ticket_bulk(request: HttpRequest) -> HttpResponse:
     tag through the tag service), so each is checked on its own."""
     actor = actor_for(request)
     ids = [int(i) for i in request.POST.getlist("ticket") if i.isdigit()][:500]
-    form = _update_form(actor, None, request.POST)
+    form = _update_form(actor, None, request.POST, bulk=True)
     tag = request.POST.get("tag", "").strip()
     if not ids or not form.is_valid():
         messages.error(request, _("Choose tickets and a change."))
@@ -380,14 +380,15 @@ def _update_form(
     data: Any = None,
     *,
     choices: selectors.ListChoices | None = None,
+    bulk: bool = False,
 ) -> forms.TicketUpdateForm:
-    """The update form (or, without a ticket, the list's bulk form, whose ids start with
-    ``bulk_`` beside the filter form's, and where no owner means "unchanged"); with a ticket,
-    ``choices`` are its group's (``list_choices(..., group_id=ticket.group_id)``)."""
+    """The update form, or with ``bulk`` the list's bulk form (its ids start with ``bulk_``
+    beside the filter form's, and no owner means "unchanged"); with a ticket, ``choices``
+    are its group's (``list_choices(..., group_id=ticket.group_id)``)."""
     if choices is None:
         group_id = ticket.group_id if ticket is not None else None
         choices = selectors.list_choices(actor, group_id=group_id)
-    form = forms.TicketUpdateForm(data, auto_id="id_%s" if ticket else "bulk_%s")
+    form = forms.TicketUpdateForm(data, auto_id="bulk_%s" if bulk else "id_%s")
     f = form.fields
     f["state"].choices = _choices(choices.states)  # type: ignore[attr-defined]
     f["priority"].choices = _choices(choices.priorities)  # type: ignore[attr-defined]
@@ -405,7 +406,7 @@ def _update_form(
             "resolution": ticket.resolution,
         }
     f["category"].choices = _choices(choices.categories)  # type: ignore[attr-defined]
-    nobody = _("Nobody") if ticket else _("Unchanged")
+    nobody = _("Unchanged") if bulk else _("Nobody")
     f["owner"].choices = Choices([("", nobody), *owners])  # type: ignore[attr-defined]
     return form
 
