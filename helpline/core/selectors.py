@@ -477,16 +477,19 @@ def admin_users(
     actor: Actor, *, query: str = "", role_id: int | None = None, active: bool | None = None
 ) -> QuerySet[User]:
     """The user administration list (``admin.user``): matching ``query`` like the user
-    search, with a role (a NodePoint level is a role), active or not; by login."""
+    search, with a role (a NodePoint level is a role), active or not; by login (any case),
+    with their roles (what the list and the user form show: the API shape's joins made
+    SQLite sort all 50,000 users for a page of 50)."""
     perms.require(actor, perms.ADMIN_USER)
-    qs = with_user_relations(User.objects.all())
+    roles = Prefetch("roles", queryset=Role.objects.only("id", "name").order_by("id"))
+    qs = User.objects.prefetch_related(roles)
     if query.strip():
         qs = qs.filter(search_condition(query, **USER_SEARCH))
     if role_id is not None:
         qs = qs.filter(roles__id=role_id)
     if active is not None:
         qs = qs.filter(active=active)
-    return qs.order_by("login")
+    return qs.order_by(Lower("login"))  # off the case-blind unique index
 
 
 def admin_roles(actor: Actor) -> QuerySet[Role]:
@@ -499,6 +502,23 @@ def admin_groups(actor: Actor) -> QuerySet[Group]:
     """The group administration list (``admin.group``), by name, with members."""
     perms.require(actor, perms.ADMIN_GROUP)
     return with_group_relations(Group.objects.all()).order_by("name")
+
+
+def admin_group_rows(actor: Actor) -> list[tuple[Group, list[str]]]:
+    """The group administration list (``admin.group``): each group by name, with its
+    members' logins (read as pairs: whole users and memberships, then regrouped in the
+    template, took the page 60 ms for 50 groups)."""
+    perms.require(actor, perms.ADMIN_GROUP)
+    members: dict[int, list[str]] = {}
+    pairs = (
+        GroupMembership.objects.order_by("user__login", "group_id")
+        .values_list("group_id", "user__login")
+        .distinct()
+    )
+    for group_id, login in pairs:
+        members.setdefault(group_id, []).append(login)
+    groups = Group.objects.order_by("name").only("id", "name", "active")
+    return [(group, members.get(group.pk, [])) for group in groups]
 
 
 def group_member_candidates(actor: Actor) -> QuerySet[User]:

@@ -241,8 +241,8 @@ class GroupForm(StyledForm):
 
 @_guard
 def group_list(request: HttpRequest) -> HttpResponse:
-    groups = selectors.admin_groups(actor_for(request))
-    return render(request, "core/admin/groups.html", {"groups": groups})
+    rows = selectors.admin_group_rows(actor_for(request))
+    return render(request, "core/admin/groups.html", {"rows": rows})
 
 
 @_guard

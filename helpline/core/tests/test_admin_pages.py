@@ -170,3 +170,29 @@ def test_agents_may_not_manage_groups(client):
     assert client.get("/admin/groups/").status_code == 403
     assert client.post("/admin/groups/new/", {"name": "X", "active": "on"}).status_code == 403
     assert not Group.objects.filter(name="X").exists()
+
+
+def test_the_group_list_names_each_member_once_by_login(admin_client):
+    network = GroupFactory(name="Network")
+    empty = GroupFactory(name="Empty")
+    zed = UserFactory(login="zed", roles=["Agent"])
+    amy = UserFactory(login="Amy<script>", roles=["Agent"])
+    GroupMembership.objects.create(group=network, user=zed, access="read")
+    GroupMembership.objects.create(group=network, user=zed, access="create")
+    GroupMembership.objects.create(group=network, user=amy, access="full")
+    html = admin_client.get("/admin/groups/").content.decode()
+    row = html[html.index(f'<a href="/admin/groups/{network.pk}/">') :]
+    row = row[: row.index("</tr>")]
+    assert "<td>Amy&lt;script&gt;, zed</td>" in row
+    empty_row = html[html.index(f'<a href="/admin/groups/{empty.pk}/">') :]
+    assert "<td>—</td>" in empty_row[: empty_row.index("</tr>")]
+
+
+def test_the_user_list_is_ordered_by_login_whatever_its_case(admin_client):
+    for login in ("bravo", "Alpha", "charlie"):
+        UserFactory(login=login, roles=["Customer"])
+    page = admin_client.get("/admin/users/").context["page_obj"]
+    logins = [u.login for u in page]
+    assert logins == sorted(logins, key=str.lower)
+    assert logins.index("Alpha") < logins.index("bravo") < logins.index("charlie")
+    assert [r.name for r in page[logins.index("bravo")].roles.all()] == ["Customer"]
