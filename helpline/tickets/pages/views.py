@@ -97,11 +97,11 @@ def _filters(form: forms.TicketFilterForm) -> TicketFilters:
     )
 
 
-class _FoundPage(Sequence[Ticket]):
-    """A ranked search page inside its ``total`` results, for Django's paginator (the
-    page's rows are already read)."""
+class _FoundPage(Sequence[selectors.TicketRow]):
+    """A page of rows already read, inside its ``total`` (counted up to a limit), for
+    Django's paginator."""
 
-    def __init__(self, rows: list[Ticket], total: int) -> None:
+    def __init__(self, rows: list[selectors.TicketRow], total: int) -> None:
         self.rows, self.total = rows, total
 
     def count(self) -> int:  # type: ignore[override]
@@ -132,7 +132,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     per_page = max(1, min(int(get_setting("site.posts_per_page") or 50), 500))
     number = _page_number(request)
     limit = selectors.list_count_limit(number, per_page)
-    rows: list[Ticket] = []
+    rows: list[selectors.TicketRow] = []
     total = 0
     try:
         qs = selectors.list_tickets(actor, filters)
@@ -146,17 +146,16 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
                 filters,
                 page=number,
                 per_page=per_page,
-                related=selectors.ROW_RELATED,
-                only=selectors.ROW_FIELDS,
+                related=(),
+                only=("id",),
                 count_limit=limit,
             )
-            rows, total, number = found.tickets, found.total, found.number
+            rows = selectors.list_rows([t.pk for t in found.tickets])
+            total, number = found.total, found.number
         else:
             total = selectors.count_tickets(qs, limit)
             number = min(number, max(1, -(-min(total, limit - 1) // per_page)))
-            rows = selectors.page_of(
-                qs, number, per_page, related=selectors.ROW_RELATED, only=selectors.ROW_FIELDS
-            )
+            rows = selectors.row_page(qs, number, per_page)
     except DomainError as error:  # a search the language does not accept
         show_error(form, error, message=errors.text(error), fields={"query": "q"})
         rows, total, number = [], 0, 1
