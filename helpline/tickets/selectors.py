@@ -309,7 +309,7 @@ def list_rows(ids: Sequence[int]) -> list[TicketRow]:
     if not ids:
         return []
     rows = {}
-    for values in Ticket.objects.filter(pk__in=list(ids)).values_list(*_ROW_COLUMNS):
+    for values in Ticket.objects.filter(pk__in=list(ids)).order_by().values_list(*_ROW_COLUMNS):
         (pk, number, title, state, priority, group, c_login, c_first, c_last, email) = values[:10]
         (o_login, o_first, o_last, escalation_at, updated_at) = values[10:]
         rows[pk] = TicketRow(
@@ -879,8 +879,14 @@ def search_tickets(
     if not (query or "").strip():
         ids = list(qs.order_by("-id").values_list("pk", flat=True)[offset : offset + limit])
     else:
+        # No total is shown: the count only needs to reach past the page.
         found, _total = full_text(
-            qs, query, limit=limit, offset=offset, include_internal=profile.admin or profile.agent
+            qs,
+            query,
+            limit=limit,
+            offset=offset,
+            include_internal=profile.admin or profile.agent,
+            count_limit=offset + limit + 1,
         )
         ids = [ticket.pk for ticket in found]
     rows = {t.pk: t for t in Ticket.objects.filter(pk__in=ids).select_related(*LIST_RELATED)}

@@ -6,9 +6,12 @@ from __future__ import annotations
 import base64
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from helpline.api.tests.conftest import ERROR_KEYS, Api, basic
 from helpline.core.models import Attachment, Tagging, User
+from helpline.search.services.index import refresh_documents
 from helpline.testing.factories import ArticleFactory, TicketFactory, UserFactory
 from helpline.tickets.models import Article, Ticket, TicketState
 
@@ -417,6 +420,26 @@ def test_pagination_pages_through_tickets(as_agent, customer, support):
     ]
     _status, found = as_agent.get("/tickets/search?query=&limit=2&page=2")
     assert [t["id"] for t in found] == made[::-1][2:4]
+
+
+def test_a_word_search_pages_through_every_match_counting_only_past_the_page(
+    as_agent, customer, support
+):
+    """The API shows no total, so a search counts its matches only as far as one past the
+    page asked for (``LIMIT offset + limit + 1``), and still pages through them all."""
+    made = [TicketFactory(group=support, customer=customer, title=f"toner {n}") for n in range(5)]
+    refresh_documents("ticket", [t.pk for t in made])
+    TicketFactory(group=support, customer=customer, title="paper jam")
+    pages = []
+    for page in (1, 2, 3, 4):
+        with CaptureQueriesContext(connection) as queries:
+            _status, found = as_agent.get(f"/tickets/search?query=toner&limit=2&page={page}")
+        counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+        assert len(counts) == 1
+        assert f"LIMIT {page * 2 + 1}" in counts[0]
+        pages.append([t["id"] for t in found])
+    assert [len(p) for p in pages] == [2, 2, 1, 0]
+    assert sorted(pk for p in pages for pk in p) == sorted(t.pk for t in made)
 
 
 def test_tag_rows_go_with_the_ticket(as_admin, customer, support):
