@@ -78,14 +78,18 @@ def get_ticket(
     access: str = READ,
     lock: bool = False,
     profile: TicketAccess | None = None,
+    related: Sequence[str] = (),
 ) -> Ticket:
     """One ticket the actor has ``access`` to, else ``NotFound`` (existence is not revealed).
-    ``lock`` takes a row lock for the rest of the caller's transaction."""
+    ``lock`` takes a row lock for the rest of the caller's transaction; ``related`` names
+    relations to read with it."""
     try:
         pk = int(ticket_id)
     except (TypeError, ValueError):
         raise NotFound(f"no ticket {ticket_id!r}", code="ticket.not_found") from None
     qs = visible_tickets(actor, access, profile=profile).filter(pk=pk)
+    if related:
+        qs = qs.select_related(*related)
     if lock:
         qs = qs.select_for_update(of=("self",))
     ticket = qs.first()
@@ -333,13 +337,28 @@ def row_page(qs: QuerySet[Ticket], page: int, per_page: int) -> list[TicketRow]:
     return list_rows(page_ids(qs, page, per_page))
 
 
+def _readable(
+    actor: Actor, ticket_id: Any, profile: TicketAccess | None, ticket: Ticket | None
+) -> Ticket:
+    """``ticket`` when the caller already read it with ``get_ticket`` for this actor (the
+    ticket page reads one ticket's articles, history and followers), else ``get_ticket``."""
+    if ticket is not None and str(ticket.pk) == str(ticket_id):
+        return ticket
+    return get_ticket(actor, ticket_id, profile=profile)
+
+
 def list_articles(
-    actor: Actor, ticket_id: Any, *, profile: TicketAccess | None = None
+    actor: Actor,
+    ticket_id: Any,
+    *,
+    profile: TicketAccess | None = None,
+    ticket: Ticket | None = None,
 ) -> QuerySet[Article]:
     """The articles of a ticket the actor may read, oldest first; internal ones only for
-    those who may see them (attachments: ``article_attachments``)."""
+    those who may see them (attachments: ``article_attachments``). ``ticket``: as
+    ``_readable``."""
     profile = profile or permissions.ticket_access(actor)
-    ticket = get_ticket(actor, ticket_id, profile=profile)
+    ticket = _readable(actor, ticket_id, profile, ticket)
     qs = Article.objects.filter(ticket_id=ticket.pk).select_related("type", "sender")
     if not permissions.can_see_internal(actor, ticket, profile=profile):
         qs = qs.filter(internal=False)
@@ -376,17 +395,25 @@ def get_article(actor: Actor, article_id: Any) -> Article:
 
 
 def ticket_history(
-    actor: Actor, ticket_id: Any, *, profile: TicketAccess | None = None
+    actor: Actor,
+    ticket_id: Any,
+    *,
+    profile: TicketAccess | None = None,
+    ticket: Ticket | None = None,
 ) -> QuerySet[HistoryEntry]:
     """The "who changed what" lines of a ticket the actor may read, oldest first."""
-    ticket = get_ticket(actor, ticket_id, profile=profile)
+    ticket = _readable(actor, ticket_id, profile, ticket)
     return history.history_of("Ticket", ticket.pk).select_related("created_by")
 
 
 def ticket_followers(
-    actor: Actor, ticket_id: Any, *, profile: TicketAccess | None = None
+    actor: Actor,
+    ticket_id: Any,
+    *,
+    profile: TicketAccess | None = None,
+    ticket: Ticket | None = None,
 ) -> QuerySet[Subscription]:
-    ticket = get_ticket(actor, ticket_id, profile=profile)
+    ticket = _readable(actor, ticket_id, profile, ticket)
     return Subscription.objects.filter(ticket_id=ticket.pk).select_related("user").order_by("id")
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -431,24 +432,23 @@ def _thread_window(thread: Any, *, whole: bool) -> tuple[list[Any], int]:
 def _ticket_context(request: HttpRequest, actor: Actor, ticket_id: int) -> dict[str, Any]:
     profile = permissions.ticket_access(actor)
     try:
-        ticket = selectors.get_ticket(actor, ticket_id, profile=profile)
-        thread = selectors.list_articles(actor, ticket.pk, profile=profile).select_related(
-            "created_by"
+        ticket = selectors.get_ticket(
+            actor,
+            ticket_id,
+            profile=profile,
+            related=(*selectors.LIST_RELATED, "owner", "customer", "organization", "project"),
         )
-        articles, hidden = _thread_window(thread, whole=request.GET.get("articles") == "all")
-        entries = selectors.ticket_history(actor, ticket.pk, profile=profile)
-        history = list(entries.order_by("-id")[: HISTORY_WINDOW + 1])[::-1]
-        history_cut = len(history) > HISTORY_WINDOW
-        history = history[1:] if history_cut else history
     except NotFound:
         raise Http404 from None
-    ticket = (
-        Ticket.objects.select_related(
-            *selectors.LIST_RELATED, "owner", "customer", "organization", "project"
-        )
-        .prefetch_related("assignees")
-        .get(pk=ticket.pk)
-    )
+    prefetch_related_objects([ticket], "assignees")
+    # The ticket is read once, above; the selectors below take it instead of reading it again.
+    thread = selectors.list_articles(actor, ticket.pk, profile=profile, ticket=ticket)
+    thread = thread.select_related("created_by")
+    articles, hidden = _thread_window(thread, whole=request.GET.get("articles") == "all")
+    entries = selectors.ticket_history(actor, ticket.pk, profile=profile, ticket=ticket)
+    history = list(entries.order_by("-id")[: HISTORY_WINDOW + 1])[::-1]
+    history_cut = len(history) > HISTORY_WINDOW
+    history = history[1:] if history_cut else history
     manage = permissions.can_manage_ticket(actor, ticket, profile=profile)
     agent = selectors.is_agent(actor)
     tags: list[str] = []
@@ -457,7 +457,7 @@ def _ticket_context(request: HttpRequest, actor: Actor, ticket_id: int) -> dict[
     user_id = actor.user_id
     following = (
         user_id is not None
-        and selectors.ticket_followers(actor, ticket.pk, profile=profile)
+        and selectors.ticket_followers(actor, ticket.pk, profile=profile, ticket=ticket)
         .filter(user_id=user_id)
         .exists()
     )

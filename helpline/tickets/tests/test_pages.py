@@ -9,6 +9,7 @@ import io
 import re
 from datetime import timedelta
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -19,8 +20,10 @@ from helpline.core.models import Attachment, Tagging
 from helpline.core.services import settings as runtime
 from helpline.core.services import tags as tag_service
 from helpline.lib.actor import Actor
+from helpline.lib.errors import NotFound
 from helpline.search.services.index import refresh_documents
 from helpline.testing.factories import ArticleFactory, OrganizationFactory, TicketFactory
+from helpline.tickets import selectors
 from helpline.tickets.models import Article, Subscription, Ticket
 
 XSS = "<script>window.__xss=1</script>"
@@ -471,6 +474,21 @@ def test_ticket_page_with_30_articles_stays_within_its_query_budget(client, worl
         response = client.get(url)
     assert len(response.context["articles"]) == 31
     assert len(queries) <= 34, "\n".join(q["sql"][:120] for q in queries.captured_queries)
+    whole = 'SELECT "tickets_ticket"."id", "tickets_ticket"."created_at"'
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith(whole)]
+    # Once for the page (not again for its articles, history and followers), once by the
+    # tag service's own access check.
+    assert len(reads) == 2, reads
+
+
+def test_a_ticket_handed_to_a_selector_does_not_stand_in_for_another(world):
+    """``list_articles(..., ticket=)`` skips the check only for that very ticket."""
+    hidden = TicketFactory(title="Elsewhere", group=world.other_group)
+    seen = selectors.get_ticket(Actor.for_user(world.agent), world.ticket.pk)
+    with pytest.raises(NotFound):
+        selectors.list_articles(Actor.for_user(world.agent), hidden.pk, ticket=seen)
+    with pytest.raises(NotFound):
+        selectors.ticket_history(Actor.for_user(world.agent), hidden.pk, ticket=seen)
 
 
 def test_a_long_thread_opens_with_its_description_and_latest_messages(client, world):
