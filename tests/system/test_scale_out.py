@@ -218,6 +218,11 @@ def test_two_servers_and_two_workers_share_one_database_and_queue(cluster: Clust
         if key not in sessions:
             sessions[key] = requests.Session()
             sessions[key].headers["Authorization"] = f"Token token={token}"
+            # A new connection per request: a thread alternates between the two servers, and
+            # a kept-alive connection left idle past gunicorn's 2 s keep-alive can be closed
+            # by the server just as the next POST goes out ("Remote end closed connection
+            # without response"), which no client may retry for a create.
+            sessions[key].headers["Connection"] = "close"
         return sessions[key]
 
     def create(n: int) -> dict[str, Any]:
