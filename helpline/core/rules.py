@@ -14,6 +14,12 @@ EMAIL_MAX = 99
 PASSWORD_MIN = 6
 
 
+def person_name(login: str | None, firstname: str | None, lastname: str | None) -> str:
+    """How a person is named: "First Last", else the login (``User.fullname``; selectors
+    that read the three columns as values use it too)."""
+    return f"{firstname or ''} {lastname or ''}".strip() or login or ""
+
+
 def check_login(login: str) -> str:
     """NodePoint's user names: 3-20 letters, digits, dots and dashes. An email also serves
     as a login, as Zammad's API creates users whose login is their address."""

@@ -17,6 +17,7 @@ from django.db.models import F, QuerySet
 from helpline.lib.clock import now
 from helpline.lib.dbrouter import search_alias
 from helpline.lib.errors import Invalid
+from helpline.lib.queries import count_up_to
 from helpline.search import compile as compiler
 from helpline.search import registry
 from helpline.search.backends import backend
@@ -105,14 +106,6 @@ def search_documents(
             obj.search_score = score  # type: ignore[attr-defined]
             page.append(obj)
     return page, total
-
-
-def count_up_to(rows: QuerySet[Any], limit: int | None) -> int:
-    """How many ``rows`` there are, or ``limit`` when there are at least that many (the
-    database stops at ``limit``)."""
-    if limit is None:
-        return rows.count()
-    return rows.order_by().values("pk")[:limit].count()
 
 
 def matching_documents(

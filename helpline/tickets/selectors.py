@@ -27,7 +27,7 @@ from helpline.core.models import (
     Tagging,
     User,
 )
-from helpline.core.rules import valid_id
+from helpline.core.rules import person_name, valid_id
 from helpline.core.selectors import AttachmentDownload, Sort, apply_sort, get_attachment_download
 from helpline.core.services import attachments as attachment_service
 from helpline.core.services import history
@@ -224,13 +224,6 @@ def list_count_limit(page: int, per_page: int) -> int:
     return max(settings.LIST_COUNT_LIMIT, (page + 10) * per_page) + 1
 
 
-def count_tickets(tickets: QuerySet[Ticket], limit: int | None = None) -> int:
-    """How many ``tickets`` there are, or ``limit`` when there are at least that many."""
-    from helpline.search.selectors import count_up_to
-
-    return count_up_to(tickets, limit)
-
-
 def page_ids(qs: QuerySet[Ticket], page: int, per_page: int) -> list[int]:
     """The ids of one page (1-based) of an ordered ticket list, off its indexes."""
     if page < 1:
@@ -302,10 +295,6 @@ _ROW_COLUMNS = (
 )
 
 
-def _name(login: str | None, first: str | None, last: str | None) -> str:
-    return f"{first or ''} {last or ''}".strip() or login or ""
-
-
 def list_rows(ids: Sequence[int]) -> list[TicketRow]:
     """The rows of these tickets (already read within the reader's scope), in the order of
     ``ids``, read as plain values in one query: tickets with five related rows cost a page
@@ -323,8 +312,8 @@ def list_rows(ids: Sequence[int]) -> list[TicketRow]:
             state=state,
             priority=priority,
             group=group,
-            customer=_name(c_login, c_first, c_last) if c_login is not None else email,
-            owner=_name(o_login, o_first, o_last),
+            customer=person_name(c_login, c_first, c_last) if c_login is not None else email,
+            owner=person_name(o_login, o_first, o_last),
             escalation_at=escalation_at,
             updated_at=updated_at,
         )
@@ -544,11 +533,6 @@ def finished_state_ids() -> list[int]:
     )
 
 
-def tickets_by_id(ids: list[int]) -> QuerySet[Ticket]:
-    """The tickets of ``ids`` (already read within the reader's scope), newest first."""
-    return Ticket.objects.filter(pk__in=ids).order_by("-id")
-
-
 def with_rows(tickets: QuerySet[Ticket], limit: int) -> list[TicketRow]:
     """The first ``limit`` tickets as list rows (``row_page``)."""
     return row_page(tickets, 1, limit)
@@ -626,9 +610,7 @@ def owner_candidates(group_ids: Iterable[int]) -> list[Choice]:
         .order_by("firstname", "lastname", "login")
         .values_list("pk", "login", "firstname", "lastname")
     )
-    return [
-        (pk, f"{f'{first} {last}'.strip() or login} ({login})") for pk, login, first, last in rows
-    ]
+    return [(pk, f"{person_name(login, first, last)} ({login})") for pk, login, first, last in rows]
 
 
 def groups_for_create(actor: Actor) -> list[Group]:

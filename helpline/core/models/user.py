@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
+from helpline.core import rules
 from helpline.core.models.base import Audited
 from helpline.lib.actor import permission_matches
 
@@ -100,7 +101,7 @@ class User(AbstractBaseUser, Audited):
 
     @property
     def fullname(self) -> str:
-        return f"{self.firstname} {self.lastname}".strip() or self.login
+        return rules.person_name(self.login, self.firstname, self.lastname)
 
     def permission_names(self) -> frozenset[str]:
         """The names granted by the user's active roles (cached on the instance)."""

@@ -110,7 +110,7 @@ def query_link(path: str) -> Callable[[int, int], str]:
 
 
 def user(row: User, total_posts: int) -> dict[str, Any]:
-    name = f"{row.firstname} {row.lastname}".strip() or row.login
+    name = row.fullname
     return {
         "avatar": row.image if row.image.startswith("http") else base() + vocab.DEFAULT_AVATAR,
         "email": row.email,
@@ -224,7 +224,7 @@ def subscription(row: Subscription) -> dict[str, Any]:
             "user": api(f"user/{row.user_id}"),
         },
         "ticket_id": row.ticket_id,
-        "user_def": f"{person.firstname} {person.lastname}".strip() or person.login,
+        "user_def": person.fullname,
         "user_id": row.user_id,
     }
 

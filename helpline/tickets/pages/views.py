@@ -29,6 +29,7 @@ from helpline.lib.actor import Actor
 from helpline.lib.errors import DomainError, NotFound
 from helpline.lib.html import render_markdown
 from helpline.lib.pages import Choices, actor_for, render_page, show_error
+from helpline.lib.queries import count_up_to
 from helpline.projects.services import forms as project_forms
 from helpline.tickets import permissions, selectors, services
 from helpline.tickets.models import Ticket
@@ -154,7 +155,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
             rows = selectors.list_rows([t.pk for t in found.tickets])
             total, number = found.total, found.number
         else:
-            total = selectors.count_tickets(qs, limit)
+            total = count_up_to(qs, limit)
             number = min(number, max(1, -(-min(total, limit - 1) // per_page)))
             rows = selectors.row_page(qs, number, per_page)
     except DomainError as error:  # a search the language does not accept

@@ -39,15 +39,17 @@ def home_tickets(context: dict[str, Any]) -> dict[str, Any]:
     actor = actor_for(request)
     agent = selectors.is_agent(actor)
     p = permissions.ticket_access(actor)
-    needs_reply = selectors.needs_reply_ids(actor, HOME_ROWS, profile=p)
-    sections = [
-        ("created", selectors.created_tickets(actor, profile=p)),
-        ("assigned", selectors.assigned_tickets(actor, profile=p)) if agent else None,
-        ("needs_reply", selectors.tickets_by_id(needs_reply)) if agent else None,
-        ("escalated", selectors.escalated_tickets(actor, profile=p)) if agent else None,
-        ("followed", selectors.followed_tickets(actor, profile=p)),
-    ]
-    lists = {name: selectors.with_rows(qs, HOME_ROWS) for name, qs in filter(None, sections)}
+    lists = {"created": selectors.with_rows(selectors.created_tickets(actor, profile=p), HOME_ROWS)}
+    if agent:
+        lists["assigned"] = selectors.with_rows(
+            selectors.assigned_tickets(actor, profile=p), HOME_ROWS
+        )
+        needs_reply = selectors.needs_reply_ids(actor, HOME_ROWS, profile=p)
+        lists["needs_reply"] = selectors.list_rows(needs_reply)
+        lists["escalated"] = selectors.with_rows(
+            selectors.escalated_tickets(actor, profile=p), HOME_ROWS
+        )
+    lists["followed"] = selectors.with_rows(selectors.followed_tickets(actor, profile=p), HOME_ROWS)
     return {"lists": lists, "is_agent": agent, "now": clock.now(), "request": request}
 
 

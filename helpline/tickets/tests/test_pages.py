@@ -600,6 +600,16 @@ def _many(world, count: int, title: str) -> list[Ticket]:
     return made
 
 
+def _get_counting_up_to(client: Client, url: str, limit: int):
+    """GET ``url``, checking that the page counted once, up to ``limit`` rows."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    assert len(counts) == 1
+    assert f"LIMIT {limit}" in counts[0]
+    return response
+
+
 def test_a_long_list_counts_only_so_far_and_says_more_than(client, world, settings):
     """The pager's count stops at LIST_COUNT_LIMIT (and ten pages past the page shown):
     past it the list says "more than" and offers no last page."""
@@ -607,11 +617,7 @@ def test_a_long_list_counts_only_so_far_and_says_more_than(client, world, settin
     made = _many(world, 119, "Bulk")  # 120 with the world's ticket
     runtime.update_setting(Actor.system(), "site.posts_per_page", 5)
     login(client, world.agent)
-    with CaptureQueriesContext(connection) as queries:
-        first = client.get("/tickets/")
-    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
-    assert len(counts) == 1
-    assert "LIMIT 101" in counts[0]
+    first = _get_counting_up_to(client, "/tickets/", 101)
     html = html_of(first)
     assert "Page 1 of more than 20" in html
     assert ">Last<" not in html
@@ -632,11 +638,7 @@ def test_a_search_with_many_matches_counts_only_so_far(client, world, settings):
     made = _many(world, 110, "Toner")
     runtime.update_setting(Actor.system(), "site.posts_per_page", 5)
     login(client, world.agent)
-    with CaptureQueriesContext(connection) as queries:
-        first = client.get("/tickets/?q=toner")
-    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
-    assert len(counts) == 1
-    assert "LIMIT 101" in counts[0]
+    first = _get_counting_up_to(client, "/tickets/?q=toner", 101)
     assert "Page 1 of more than 20" in html_of(first)
     assert len(first.context["tickets"]) == 5
     last = client.get("/tickets/?q=toner&page=22")
