@@ -41,6 +41,14 @@ def _seeded_rows(request: pytest.FixtureRequest) -> None:
         importlib.import_module(name).forwards(apps, None)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_reference_cache() -> None:
+    """Each test starts with no cached reference lists: the last test's rows are gone."""
+    from helpline.lib import refcache
+
+    refcache.clear()
+
+
 @pytest.fixture
 def admin_user(db):
     from helpline.testing.factories import UserFactory

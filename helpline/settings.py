@@ -102,6 +102,9 @@ SEARCH_RANK_WINDOW = config.env_int("HELPLINE_SEARCH_RANK_WINDOW", 10_000, minim
 # The ticket list page counts its tickets (and a search its matches) up to this many past
 # the page shown, then says "more than": counting all of a million took 215 ms.
 LIST_COUNT_LIMIT = config.env_int("HELPLINE_LIST_COUNT_LIMIT", 10_000, minimum=100)
+# The longest a process keeps a reference list (states, groups, agents...) that pages offer;
+# saves and deletes drop them at once (``helpline.lib.refcache``), bulk writes within this.
+REFCACHE_SECONDS = config.env_int("HELPLINE_REFCACHE_SECONDS", 60, minimum=0)
 
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = ["helpline.core.auth.LoginOrEmailBackend"]

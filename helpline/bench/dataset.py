@@ -44,6 +44,7 @@ from helpline.core.models import (
     User,
 )
 from helpline.core.services.settings import get_setting
+from helpline.lib import refcache
 from helpline.search.models import SearchDocument
 from helpline.search.services.index import write_documents
 from helpline.tickets.models import (
@@ -651,6 +652,7 @@ def seed(
         phase = time.monotonic()
         _finish()
         out(f"Statistics and sequences updated in {time.monotonic() - phase:.1f} s")
+    refcache.changed()  # groups, categories and agents were written in bulk
     seeder.report.seconds = time.monotonic() - started
     return seeder.report
 

@@ -10,6 +10,7 @@ class TicketsConfig(AppConfig):
         from helpline.core.events import GroupCreated
         from helpline.lib import events
         from helpline.tickets import object_access
+        from helpline.tickets.selectors import watch_choices
         from helpline.tickets.services.categories import on_group_created
         from helpline.tickets.services.mentions import subscribe_mentions
         from helpline.tickets.services.sla import subscribe_escalation
@@ -21,3 +22,5 @@ class TicketsConfig(AppConfig):
         subscribe_escalation()
         # "@login" in an agent's note mentions that agent, in the article's transaction.
         subscribe_mentions()
+        # The pages' choice lists are cached per process; a change to their tables drops them.
+        watch_choices()

@@ -31,9 +31,10 @@ from helpline.core.rules import person_name, valid_id
 from helpline.core.selectors import AttachmentDownload, Sort, apply_sort, get_attachment_download
 from helpline.core.services import attachments as attachment_service
 from helpline.core.services import history
-from helpline.lib import clock
+from helpline.core.services import tags as tag_service
+from helpline.lib import clock, refcache
 from helpline.lib.actor import Actor
-from helpline.lib.errors import Invalid, NotAuthenticated, NotFound
+from helpline.lib.errors import Invalid, NotAuthenticated, NotFound, PermissionDenied
 from helpline.projects.models import Project
 from helpline.tickets import permissions
 from helpline.tickets.models import (
@@ -406,6 +407,41 @@ def ticket_followers(
     return Subscription.objects.filter(ticket_id=ticket.pk).select_related("user").order_by("id")
 
 
+def ticket_assignees(
+    actor: Actor,
+    ticket_id: Any,
+    *,
+    profile: TicketAccess | None = None,
+    ticket: Ticket | None = None,
+) -> list[Choice]:
+    """A ticket's assignees as ``(id, name)`` pairs, by name (the name: ``person_name``).
+    ``ticket``: as ``_readable``."""
+    ticket = _readable(actor, ticket_id, profile, ticket)
+    rows = (
+        User.objects.filter(assigned_tickets=ticket.pk)
+        .order_by("firstname", "lastname", "login")
+        .values_list("pk", "login", "firstname", "lastname")
+    )
+    return [(pk, person_name(login, first, last)) for pk, login, first, last in rows]
+
+
+def ticket_tags(
+    actor: Actor,
+    ticket_id: Any,
+    *,
+    profile: TicketAccess | None = None,
+    ticket: Ticket | None = None,
+) -> list[str]:
+    """A ticket's tag names, in the order they were added: for ``admin.tag`` holders and
+    agents who may read it (``PermissionDenied`` for others who may read it). ``ticket``: as
+    ``_readable``. The same rule as ``tags.list_tags(actor, "Ticket", id)`` (both ask
+    ``permissions.can_list_ticket_tags``)."""
+    ticket = _readable(actor, ticket_id, profile, ticket)
+    if not permissions.can_list_ticket_tags(actor, ticket, profile=profile):
+        raise PermissionDenied("listing tags needs admin.tag or ticket.agent", code="tag.forbidden")
+    return tag_service.tag_names("Ticket", ticket.pk)
+
+
 def list_mentions(actor: Actor, ticket_id: Any) -> QuerySet[Mention]:
     """The mentions on a ticket, oldest first: for admins and agents who may read it
     (customers see none: mentions are between agents)."""
@@ -561,34 +597,67 @@ def list_choices(
     """States and priorities for everyone; groups, categories, projects and owners for
     agents (those of the groups they may read). Organizations are too many to offer: the
     list filters by an organization's name (``find_organization``). With ``group_id`` (a
-    ticket's update form), only that group's categories and owners."""
-    states = list(TicketState.objects.filter(active=True).order_by("id").values_list("pk", "name"))
-    priorities = list(
-        TicketPriority.objects.filter(active=True).order_by("rank").values_list("pk", "name")
-    )
+    ticket's update form), only that group's categories and owners.
+
+    The whole lists are kept per process (``refcache``: dropped when their tables change)
+    and narrowed to the actor's groups here, so a page reads none of them from the
+    database."""
+    lists = refcache.Reader()
+    states = list(lists.get("tickets.states", _active_states))
+    priorities = list(lists.get("tickets.priorities", _active_priorities))
     if not is_agent(actor):
         return ListChoices(states, priorities, [], [], [], [])
     profile = profile or permissions.ticket_access(actor)
-    groups = Group.objects.filter(active=True).order_by("name")
+    group_list = list(lists.get("tickets.groups", _active_groups))
     if READ not in profile.everything:
-        groups = groups.filter(pk__in=sorted(profile.group_ids(READ)))
-    group_list = list(groups.values_list("pk", "name"))
-    ids = [pk for pk, _ in group_list] if group_id is None else [group_id]
-    categories = (
-        TicketCategory.objects.filter(group_id__in=ids, active=True)
-        .order_by("group__name", "name")
-        .values_list("pk", "group__name", "name")
-    )
+        readable = profile.group_ids(READ)
+        group_list = [(pk, name) for pk, name in group_list if pk in readable]
+    ids = {pk for pk, _ in group_list} if group_id is None else {group_id}
     return ListChoices(
         states=states,
         priorities=priorities,
         groups=group_list,
-        categories=[(pk, f"{group} / {name}") for pk, group, name in categories],
-        projects=list(
-            Project.objects.filter(group_id__in=ids).order_by("name").values_list("pk", "name")
-        ),
-        owners=owner_candidates(ids),
+        categories=[
+            (pk, label)
+            for pk, group, label in lists.get("tickets.categories", _active_categories)
+            if group in ids
+        ],
+        projects=[
+            (pk, name)
+            for pk, group, name in lists.get("tickets.projects", _projects)
+            if group in ids
+        ],
+        owners=owner_candidates(ids, lists=lists),
     )
+
+
+def _active_states() -> tuple[Choice, ...]:
+    return tuple(TicketState.objects.filter(active=True).order_by("id").values_list("pk", "name"))
+
+
+def _active_priorities() -> tuple[Choice, ...]:
+    return tuple(
+        TicketPriority.objects.filter(active=True).order_by("rank").values_list("pk", "name")
+    )
+
+
+def _active_groups() -> tuple[Choice, ...]:
+    return tuple(Group.objects.filter(active=True).order_by("name").values_list("pk", "name"))
+
+
+def _active_categories() -> tuple[tuple[int, int, str], ...]:
+    """(id, group id, "Group / Category") of every active category, by group and name."""
+    rows = (
+        TicketCategory.objects.filter(active=True)
+        .order_by("group__name", "name")
+        .values_list("pk", "group_id", "group__name", "name")
+    )
+    return tuple((pk, group_id, f"{group} / {name}") for pk, group_id, group, name in rows)
+
+
+def _projects() -> tuple[tuple[int, int | None, str], ...]:
+    """(id, group id, name) of every project, by name."""
+    return tuple(Project.objects.order_by("name").values_list("pk", "group_id", "name"))
 
 
 def person_label(user: User) -> str:
@@ -596,21 +665,52 @@ def person_label(user: User) -> str:
     return f"{user.fullname} ({user.login})"
 
 
-def owner_candidates(group_ids: Iterable[int]) -> list[Choice]:
+def owner_candidates(
+    group_ids: Iterable[int], *, lists: refcache.Reader | None = None
+) -> list[Choice]:
     """Active agents who are members of one of the groups (who may own their tickets), as
     ``(id, person_label)`` pairs by name."""
-    members = GroupMembership.objects.filter(group_id__in=list(group_ids)).values("user_id")
+    wanted = set(group_ids)
+    lists = lists or refcache.Reader()
+    return [
+        (pk, label)
+        for pk, label, groups in lists.get("tickets.agents", _agents_by_group)
+        if not wanted.isdisjoint(groups)
+    ]
+
+
+def _agents_by_group() -> tuple[tuple[int, str, frozenset[int]], ...]:
+    """(id, "Full Name (login)", group ids) of every active agent or admin who is a member
+    of a group, by name."""
     agent_roles = Role.objects.filter(
         active=True, permissions__name__in=[perms.TICKET_AGENT, perms.ADMIN]
     )
-    rows = (
-        User.objects.filter(active=True, pk__in=members)
-        .filter(roles__in=agent_roles)
+    agents = (
+        User.objects.filter(active=True, roles__in=agent_roles)
+        .filter(pk__in=GroupMembership.objects.values("user_id"))
         .distinct()
         .order_by("firstname", "lastname", "login")
         .values_list("pk", "login", "firstname", "lastname")
     )
-    return [(pk, f"{person_name(login, first, last)} ({login})") for pk, login, first, last in rows]
+    people = [
+        (pk, f"{person_name(login, first, last)} ({login})") for pk, login, first, last in agents
+    ]
+    groups: dict[int, set[int]] = {}
+    members = GroupMembership.objects.filter(user_id__in=[pk for pk, _ in people])
+    for user_id, group_id in members.values_list("user_id", "group_id"):
+        groups.setdefault(user_id, set()).add(group_id)
+    return tuple((pk, label, frozenset(groups.get(pk, ()))) for pk, label in people)
+
+
+def watch_choices() -> None:
+    """Drop the cached choice lists whenever one of the tables they are read from changes
+    (called from the app's ``ready``)."""
+    for model in (TicketState, TicketPriority, TicketCategory, Group, Project, Role):
+        refcache.watch(model)
+    refcache.watch(GroupMembership)
+    refcache.watch(User, fields=("active", "login", "firstname", "lastname"))
+    refcache.watch(User.roles.through)
+    refcache.watch(Role.permissions.through)
 
 
 def groups_for_create(actor: Actor) -> list[Group]:

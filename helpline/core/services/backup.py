@@ -49,6 +49,7 @@ from django.db.migrations.recorder import MigrationRecorder
 
 from helpline import __version__
 from helpline.core import permissions as perms
+from helpline.lib import refcache
 from helpline.lib.actor import Actor
 from helpline.lib.errors import Conflict, Invalid
 
@@ -408,6 +409,7 @@ def restore_install(
     except BaseException:
         _remove(written)
         raise
+    refcache.changed()  # the rows were written in bulk: running processes read them again
     if reindex:
         from helpline.search.services.index import rebuild_index
 

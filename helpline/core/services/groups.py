@@ -8,7 +8,7 @@ from helpline.core import permissions as perms
 from helpline.core import rules, selectors
 from helpline.core.events import GroupCreated, GroupDeleted
 from helpline.core.models import Group, GroupMembership, User
-from helpline.lib import events
+from helpline.lib import events, refcache
 from helpline.lib.actor import Actor
 from helpline.lib.errors import Conflict, Invalid
 from helpline.lib.references import find_references
@@ -93,6 +93,7 @@ def _set_users(group: Group, user_ids: list[int]) -> None:
             if uid not in present
         ]
     )
+    refcache.changed()  # bulk_create sends no signal
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.db import transaction
@@ -9,6 +10,7 @@ from django.db import transaction
 from helpline.core import permissions as perms
 from helpline.core.models.setting import RuntimeSetting
 from helpline.core.settings_registry import REGISTRY, SettingSpec
+from helpline.lib import refcache
 from helpline.lib.actor import Actor
 from helpline.lib.errors import Invalid, NotFound
 
@@ -17,24 +19,37 @@ def get_setting(key: str) -> Any:
     """The current value of ``key`` (its default when never changed). Unchecked: callers
     that show a value to a person use ``read_setting``."""
     spec = _spec(key)
-    row = RuntimeSetting.objects.filter(key=key).values_list("value", flat=True).first()
-    return spec.default if row is None else row
+    stored = _stored()
+    return copy.deepcopy(stored.get(key, spec.default))
 
 
 def get_settings(*keys: str) -> dict[str, Any]:
-    """The current values of several keys in one query (every page reads the site's name,
-    colour and notice). Unchecked, like ``get_setting``."""
-    values = {key: _spec(key).default for key in keys}
-    values.update(RuntimeSetting.objects.filter(key__in=keys).values_list("key", "value"))
-    return values
+    """The current values of several keys (every page reads the site's name, colour and
+    notice). Unchecked, like ``get_setting``."""
+    stored = _stored()
+    return {key: copy.deepcopy(stored.get(key, _spec(key).default)) for key in keys}
 
 
 def all_settings() -> dict[str, Any]:
     values = {key: spec.default for key, spec in REGISTRY.items()}
-    values.update(
-        {k: v for k, v in RuntimeSetting.objects.values_list("key", "value") if k in REGISTRY}
-    )
-    return values
+    values.update({k: v for k, v in _stored().items() if k in REGISTRY})
+    return copy.deepcopy(values)
+
+
+def _stored() -> dict[str, Any]:
+    """Every stored value by key, read once per process until a setting changes
+    (``refcache``). Shared, like the registry's defaults: a value is copied before it is
+    handed out."""
+    return refcache.cached("core.settings", _read_stored)
+
+
+def _read_stored() -> dict[str, Any]:
+    return dict(RuntimeSetting.objects.values_list("key", "value"))
+
+
+def watch_settings() -> None:
+    """Any process reads a changed setting at once (called from the app's ``ready``)."""
+    refcache.watch(RuntimeSetting)
 
 
 def read_setting(actor: Actor, key: str) -> Any:

@@ -100,6 +100,12 @@ def remove_tag(actor: Actor, object_type: str, object_id: int, name: str) -> boo
 def list_tags(actor: Actor, object_type: str, object_id: int) -> list[str]:
     """The tag names of one object, in the order they were added."""
     require_object_access(actor, object_type, object_id, "tags")
+    return tag_names(object_type, object_id)
+
+
+def tag_names(object_type: str, object_id: int) -> list[str]:
+    """The tag names of one object, in the order they were added (unchecked: for the
+    owning app's selectors, which check access themselves)."""
     return list(
         Tagging.objects.filter(object_type=object_type, object_id=object_id)
         .order_by("id")

@@ -40,7 +40,7 @@ from helpline.core import permissions as perms
 from helpline.core import rules
 from helpline.core.models import Role, User
 from helpline.core.services.users import default_signup_roles
-from helpline.lib import clock
+from helpline.lib import clock, refcache
 from helpline.lib.actor import Actor
 from helpline.lib.errors import Invalid
 
@@ -330,6 +330,7 @@ def _write(new: list[User], changed: list[User], roles: list[Role]) -> None:
     )
     if changed:
         _update_rows(changed)
+    refcache.changed()  # bulk writes send no signal
 
 
 def _update_rows(users: list[User]) -> None:

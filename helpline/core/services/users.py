@@ -17,7 +17,7 @@ from helpline.core import rules, selectors
 from helpline.core.events import UserCreated, UserDeleted, UserUpdated
 from helpline.core.models import Group, GroupMembership, Organization, Role, User
 from helpline.core.services.settings import get_setting
-from helpline.lib import clock, events
+from helpline.lib import clock, events, refcache
 from helpline.lib.actor import Actor
 from helpline.lib.errors import Conflict, Invalid, PermissionDenied
 from helpline.lib.references import find_references
@@ -243,6 +243,7 @@ def _set_group_access(user: User, group_access: dict[int, list[str]]) -> None:
             rows.append(GroupMembership(user=user, group_id=int(group_id), access=kind))
     GroupMembership.objects.filter(user=user).delete()
     GroupMembership.objects.bulk_create(rows)
+    refcache.changed()  # bulk_create sends no signal
 
 
 # --- profile values

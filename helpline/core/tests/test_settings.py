@@ -47,3 +47,19 @@ def test_only_setting_admins_change_or_read_private_settings():
 def test_unknown_key():
     with pytest.raises(NotFound):
         runtime.get_setting("nope.nothing")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_settings_are_read_once_until_one_changes(django_assert_num_queries):
+    """Every page reads the site's settings: a process keeps them, and a committed change
+    (here, through the service) is read at once."""
+    assert runtime.get_settings("site.name", "site.posts_per_page")["site.name"] == "Helpline"
+    with django_assert_num_queries(0):
+        values = runtime.get_settings("site.name", "site.posts_per_page")
+        allowed = runtime.get_setting("uploads.allowed_extensions")
+    allowed.append("exe")  # a caller's copy: changing it changes nothing shared
+    assert "exe" not in runtime.get_setting("uploads.allowed_extensions")
+    runtime.update_setting(Actor.system(), "site.name", "Desk")
+    assert runtime.get_settings("site.name", "site.posts_per_page") == values | {
+        "site.name": "Desk"
+    }

@@ -66,3 +66,26 @@ def test_html_to_text():
         html.html_to_text("<p>Hello <b>you</b> &amp; me</p><script>x()</script>")
         == "Hello you & me"
     )
+
+
+def test_markdown_is_rendered_once_and_kept_within_its_bound(monkeypatch):
+    monkeypatch.setattr(html, "MARKDOWN_KEPT_CHARS", 200)
+    monkeypatch.setattr(html, "_markdown_kept", html.OrderedDict())
+    monkeypatch.setattr(html, "_markdown_kept_chars", 0)
+    first = "**kept** <script>x()</script> one"
+    done = html.to_html(first, "text/markdown")
+    assert done == "<p><strong>kept</strong>  one</p>"
+    assert html.to_html(first, "text/markdown") is done  # the kept result, not a new one
+    # Past the bound the oldest bodies go first; what is kept never exceeds it.
+    for n in range(10):
+        html.to_html(f"*body {n}* " + "x" * 20, "text/markdown")
+    assert first not in html._markdown_kept
+    kept = sum(len(body) + len(done) for body, done in html._markdown_kept.items())
+    assert kept == html._markdown_kept_chars <= 200
+    again = html.to_html(first, "text/markdown")
+    assert again == done
+    assert again is not done  # rendered anew
+    # A body longer than MARKDOWN_KEPT_BODY is rendered every time and never kept.
+    long_body = "*y* " * (html.MARKDOWN_KEPT_BODY // 4 + 1)
+    assert html.to_html(long_body, "text/markdown").startswith("<p><em>y</em>")
+    assert long_body not in html._markdown_kept

@@ -11,7 +11,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -441,8 +440,9 @@ def _ticket_context(request: HttpRequest, actor: Actor, ticket_id: int) -> dict[
         )
     except NotFound:
         raise Http404 from None
-    prefetch_related_objects([ticket], "assignees")
     # The ticket is read once, above; the selectors below take it instead of reading it again.
+    assignees = selectors.ticket_assignees(actor, ticket.pk, profile=profile, ticket=ticket)
+    assignee_ids = frozenset(pk for pk, _ in assignees)
     thread = selectors.list_articles(actor, ticket.pk, profile=profile, ticket=ticket)
     thread = thread.select_related("created_by")
     articles, hidden = _thread_window(thread, whole=request.GET.get("articles") == "all")
@@ -454,7 +454,7 @@ def _ticket_context(request: HttpRequest, actor: Actor, ticket_id: int) -> dict[
     agent = selectors.is_agent(actor)
     tags: list[str] = []
     if permissions.can_list_ticket_tags(actor, ticket, profile=profile):
-        tags = tag_service.list_tags(actor, "Ticket", ticket.pk)
+        tags = selectors.ticket_tags(actor, ticket.pk, profile=profile, ticket=ticket)
     user_id = actor.user_id
     following = (
         user_id is not None
@@ -472,12 +472,15 @@ def _ticket_context(request: HttpRequest, actor: Actor, ticket_id: int) -> dict[
         "tags": tags,
         "following": following,
         "is_owner": user_id is not None and ticket.owner_id == user_id,
-        "is_assignee": any(u.pk == user_id for u in ticket.assignees.all()),
+        "assignees": [name for _, name in assignees],
+        "is_assignee": user_id in assignee_ids,
         "escalated": ticket.escalation_at is not None and ticket.escalation_at <= clock.now(),
         "can_reply": permissions.can_change_ticket(actor, ticket, profile=profile),
         "can_note": manage,
         "can_manage": manage,
-        "can_close": permissions.can_close_ticket(actor, ticket, profile=profile),
+        "can_close": permissions.can_close_ticket(
+            actor, ticket, assignee_ids=assignee_ids, profile=profile
+        ),
         "can_claim": agent and ticket.owner_id != user_id,
         "can_tag": permissions.can_tag_ticket(actor, ticket, profile=profile),
         "can_follow": user_id is not None,

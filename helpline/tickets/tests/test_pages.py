@@ -22,7 +22,12 @@ from helpline.core.services import tags as tag_service
 from helpline.lib.actor import Actor
 from helpline.lib.errors import NotFound
 from helpline.search.services.index import refresh_documents
-from helpline.testing.factories import ArticleFactory, OrganizationFactory, TicketFactory
+from helpline.testing.factories import (
+    ArticleFactory,
+    OrganizationFactory,
+    TicketFactory,
+    UserFactory,
+)
 from helpline.tickets import selectors
 from helpline.tickets.models import Article, Subscription, Ticket
 
@@ -281,6 +286,27 @@ def test_claim_release_follow_and_tags(client, world):
     assert Tagging.objects.filter(object_id=world.ticket.pk).count() == 0
 
 
+def test_assignees_are_named_escaped_and_may_release_and_close(client, world):
+    helper = UserFactory(
+        login="bert", firstname="Bert", lastname=XSS, roles=["Agent"], groups=[world.group]
+    )
+    world.ticket.assignees.add(world.agent, helper)
+    other = UserFactory(login="olga", roles=["Agent"], groups=[world.group])
+    html = html_of(login(client, world.agent).get(f"/tickets/{world.ticket.pk}/"))
+    shown = re.search(r"Assignees</dt><dd class=\"col-7\">(.*?)</dd>", html)
+    assert shown is not None
+    # By name ("Bert …" before the agent's "First… Tester"), each escaped.
+    assert shown.group(1) == (
+        f"Bert &lt;script&gt;window.__xss=1&lt;/script&gt;, {world.agent.fullname}"
+    )
+    assert XSS not in html
+    assert "Release" in html  # an assignee, not the owner
+    assert f'action="/tickets/{world.ticket.pk}/close/"' in html  # Flicket: assignees close
+    html = html_of(login(client, other).get(f"/tickets/{world.ticket.pk}/"))
+    assert "Release" not in html
+    assert f'action="/tickets/{world.ticket.pk}/close/"' not in html
+
+
 def test_customer_sees_no_agent_tools(client, world):
     html = html_of(login(client, world.customer).get(f"/tickets/{world.ticket.pk}/"))
     assert "Assign to me" not in html
@@ -476,9 +502,8 @@ def test_ticket_page_with_30_articles_stays_within_its_query_budget(client, worl
     assert len(queries) <= 34, "\n".join(q["sql"][:120] for q in queries.captured_queries)
     whole = 'SELECT "tickets_ticket"."id", "tickets_ticket"."created_at"'
     reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith(whole)]
-    # Once for the page (not again for its articles, history and followers), once by the
-    # tag service's own access check.
-    assert len(reads) == 2, reads
+    # Once for the page, not again for its articles, history, tags and followers.
+    assert len(reads) == 1, reads
 
 
 def test_a_ticket_handed_to_a_selector_does_not_stand_in_for_another(world):
@@ -489,6 +514,10 @@ def test_a_ticket_handed_to_a_selector_does_not_stand_in_for_another(world):
         selectors.list_articles(Actor.for_user(world.agent), hidden.pk, ticket=seen)
     with pytest.raises(NotFound):
         selectors.ticket_history(Actor.for_user(world.agent), hidden.pk, ticket=seen)
+    with pytest.raises(NotFound):
+        selectors.ticket_tags(Actor.for_user(world.agent), hidden.pk, ticket=seen)
+    with pytest.raises(NotFound):
+        selectors.ticket_assignees(Actor.for_user(world.agent), hidden.pk, ticket=seen)
 
 
 def test_a_long_thread_opens_with_its_description_and_latest_messages(client, world):

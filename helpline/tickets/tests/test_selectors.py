@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from helpline.lib.errors import Invalid, NotFound
+from helpline.core.services import tags
+from helpline.lib.actor import Actor
+from helpline.lib.errors import Invalid, NotFound, PermissionDenied
 from helpline.testing.factories import TicketFactory
 from helpline.tickets import selectors
 from helpline.tickets.models import TicketState
@@ -94,3 +96,31 @@ def test_article_attachments_are_grouped_by_article(world):
         articles[0].pk: [],
         article.pk: ["a.log", "b.log"],
     }
+
+
+def test_ticket_tags_follow_the_tag_services_rule(world):
+    """``ticket_tags`` (the ticket page's read) answers as ``tags.list_tags`` does, for
+    every persona: the names in order, "forbidden" or "not found"."""
+    admin = Actor.for_user(world.admin)
+    tags.add_tag(admin, "Ticket", world.ticket.pk, "printer")
+    tags.add_tag(admin, "Ticket", world.ticket.pk, "Fire")
+    for user in (world.admin, world.agent, world.outsider, world.customer, world.stranger):
+        actor = Actor.for_user(user)
+        expected: object
+        try:
+            expected = tags.list_tags(actor, "Ticket", world.ticket.pk)
+        except (NotFound, PermissionDenied) as error:
+            expected = type(error)
+        try:
+            got: object = selectors.ticket_tags(actor, world.ticket.pk)
+        except (NotFound, PermissionDenied) as error:
+            got = type(error)
+        assert got == expected, user.login
+    assert selectors.ticket_tags(Actor.for_user(world.agent), world.ticket.pk) == [
+        "printer",
+        "Fire",
+    ]
+    with pytest.raises(PermissionDenied):
+        selectors.ticket_tags(Actor.for_user(world.customer), world.ticket.pk)
+    with pytest.raises(NotFound):
+        selectors.ticket_tags(Actor.for_user(world.outsider), world.ticket.pk)
