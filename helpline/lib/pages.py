@@ -138,6 +138,29 @@ class FastSelect(forms.Select):
         return mark_safe("".join(parts))  # noqa: S308 - every value and label escaped
 
 
+def check_options(field: BoundField) -> SafeString:
+    """The options of a checkbox list or radio buttons as Bootstrap form-checks (an input,
+    then its own label), written in Python: Django renders each input through templates
+    (about 150 µs an option; a group's 200 candidate members took 30 ms). The input is the
+    markup of Django's ``input.html`` and ``attrs.html``, attribute for attribute."""
+    parts = []
+    for option in field.subwidgets:
+        data = option.data
+        attributes = "".join(
+            f" {name}" if value is True else f' {name}="{escape_text(value)}"'
+            for name, value in data["attrs"].items()
+            if value is not False
+        )
+        value = "" if data["value"] is None else f' value="{escape_text(data["value"])}"'
+        parts.append(
+            f'<div class="form-check"><input type="{data["type"]}" '
+            f'name="{escape_text(data["name"])}"{value}{attributes}>'
+            f'<label class="form-check-label" for="{escape_text(option.id_for_label)}">'
+            f"{escape_text(data['label'])}</label></div>\n  "
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every name, value and label escaped
+
+
 class Choices(BaseChoiceIterator):
     """Ready-made ``(value, label)`` pairs for a choice field. Django normalizes a plain list
     each time it is assigned, for the field and again for its widget (a few µs a pair, and

@@ -7,9 +7,11 @@ from html.parser import HTMLParser
 
 import pytest
 from django import forms
+from django.template import Context, Template
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy
 
-from helpline.lib.pages import Choices, FastSelect, StyledForm
+from helpline.lib.pages import Choices, FastSelect, StyledForm, check_options
 
 CHOICES = [
     ("", "—"),
@@ -95,3 +97,51 @@ def test_ready_made_choices_validate_and_render_as_a_plain_list():
     refused.fields["owner"].choices = Choices(pairs)
     assert not refused.is_valid()
     assert "Select a valid choice" in refused.errors["owner"][0]
+
+
+# What components/form_field.html wrote for each option before ``check_options``.
+DJANGO_OPTIONS = Template(
+    '{% for option in field %}<div class="form-check">{{ option.tag }}'
+    '<label class="form-check-label" for="{{ option.id_for_label }}">'
+    "{{ option.choice_label }}</label></div>\n  {% endfor %}"
+)
+
+
+class Boxes(StyledForm):
+    many = forms.TypedMultipleChoiceField(
+        coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    one = forms.ChoiceField(required=False, widget=forms.RadioSelect)
+
+
+@pytest.mark.parametrize(
+    ("data", "initial"),
+    [
+        (None, {}),
+        (None, {"many": [1, 5], "one": "Hardware"}),
+        ({"many": ["1", "99"], "one": "x"}, {}),  # refused: the inputs say aria-invalid
+        ({"many": ["2"], "one": ""}, {}),
+    ],
+)
+def test_check_options_write_what_djangos_templates_wrote(data, initial):
+    form = Boxes(data, initial=initial, auto_id="id_%s")
+    form.fields["many"].choices = CHOICES
+    form.fields["one"].choices = [("", "none"), ("Hardware", 'Tom & "Jerry" <b>')]
+    form.is_valid()
+    for name in ("many", "one"):
+        field = form[name]
+        assert check_options(field) == DJANGO_OPTIONS.render(Context({"field": field}))
+    html = check_options(form["many"])
+    assert "<script>" not in html
+    assert html.count('type="checkbox"') == 7
+
+
+def test_the_form_field_component_uses_them():
+    form = Boxes(initial={"many": [2]})
+    form.fields["many"].choices = [(1, "a"), (2, "<b>")]
+    html = render_to_string("components/form_field.html", {"field": form["many"]})
+    assert (
+        '<div class="form-check"><input type="checkbox" name="many" value="2" '
+        'id="id_many_1" class="form-check-input" checked>'
+        '<label class="form-check-label" for="id_many_1">&lt;b&gt;</label></div>'
+    ) in html
