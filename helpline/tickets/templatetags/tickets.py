@@ -130,6 +130,41 @@ def ticket_items(tickets: Iterable[TicketRow], *, now: datetime) -> SafeString:
     return mark_safe("\n".join(items))  # noqa: S308 - every value escaped above
 
 
+@register.simple_tag(takes_context=True)
+def entry_form(context: Any, row: Any, *, resolution: bool = False) -> SafeString:
+    """One state's, priority's or category's form on its admin page: name, the flags, save.
+    Written in Python: a page of 150 categories spent 30 ms in the template language."""
+    pk = int(row.pk)
+    token = escape_text(context.get("csrf_token", ""))
+    parts = [
+        '<form method="post" class="d-flex flex-wrap align-items-center gap-2">',
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">',
+        f'<input type="hidden" name="id" value="{pk}">',
+        f'<label class="visually-hidden" for="name-{pk}">{escape_text(gettext("Name"))}</label>',
+        f'<input class="form-control w-auto flex-grow-1" id="name-{pk}" name="name" '
+        f'value="{escape_text(row.name)}" maxlength="150" required>',
+    ]
+
+    def check(prefix: str, name: str, on: bool, label: str) -> str:
+        checked = " checked" if on else ""
+        return (
+            f'<div class="form-check"><input class="form-check-input" type="checkbox" '
+            f'id="{prefix}-{pk}" name="{name}"{checked}><label class="form-check-label" '
+            f'for="{prefix}-{pk}">{escape_text(label)}</label></div>'
+        )
+
+    if resolution:
+        parts.append(
+            check("res", "needs_resolution", row.needs_resolution, gettext("Needs a resolution"))
+        )
+    parts.append(check("active", "active", row.active, gettext("Active")))
+    parts.append(
+        '<button type="submit" class="btn btn-sm btn-outline-primary">'
+        f"{escape_text(gettext('Save'))}</button></form>"
+    )
+    return mark_safe("".join(parts))  # noqa: S308 - every value and label escaped
+
+
 @register.filter
 def get_item(mapping: dict[Any, Any], key: Any) -> Any:
     """``mapping[key]`` in a template (``None`` when missing)."""

@@ -1,7 +1,10 @@
 """Administration of categories, states and priorities: the pages and the category and
 state services behind them (permissions, unique names, defaults that stay active)."""
 
+from html.parser import HTMLParser
+
 import pytest
+from django.test import Client
 
 from helpline.lib.actor import Actor
 from helpline.lib.errors import Conflict, PermissionDenied
@@ -274,3 +277,56 @@ def test_the_states_page_says_why_a_needed_state_stays_active(admin_client):
     ]
     merged.refresh_from_db()
     assert merged.active is True
+
+
+class EntryForms(HTMLParser):
+    """Each entry form of an admin page as the browser would post it: its hidden and text
+    inputs' values and its checked boxes; and the labels of its inputs."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.forms: list[dict[str, str]] = []
+        self.labels: dict[str, str] = {}
+        self._label: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and "action" not in a:
+            self.forms.append({})
+        elif tag == "input" and self.forms and a.get("name"):
+            if a.get("type") != "checkbox" or "checked" in a:
+                self.forms[-1][a["name"]] = a.get("value", "on")
+        elif tag == "label":
+            self._label = a.get("for")
+
+    def handle_data(self, data: str) -> None:
+        if self._label:
+            self.labels[self._label] = data
+            self._label = None
+
+
+def test_each_entry_form_posts_its_row_back_unchanged(client):
+    """The states page's forms: one per state, named, flagged and escaped; a browser posting
+    one back (with its CSRF token) changes nothing."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(UserFactory(login="boss", roles=["Admin"]))
+    kind = TicketStateType.objects.get(name="open")
+    odd = states.create_state(Actor.system(), name='<b>"odd"</b>', state_type_id=kind.pk)
+    before = state_rows()
+    parser = EntryForms()
+    parser.feed(client.get("/admin/states/").content.decode())
+    forms = {int(f["id"]): f for f in parser.forms if f.get("id", "").isdigit()}
+    assert sorted(forms) == sorted(TicketState.objects.values_list("pk", flat=True))
+    assert forms[odd.pk]["name"] == '<b>"odd"</b>'
+    assert "<b>" not in client.get("/admin/states/").content.decode().split("<main")[-1]
+    for state in TicketState.objects.all():
+        form = forms[state.pk]
+        assert ("needs_resolution" in form) is state.needs_resolution
+        assert ("active" in form) is state.active
+        assert parser.labels[f"active-{state.pk}"] == "Active"
+    response = client.post("/admin/states/", forms[odd.pk], follow=True)
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == ["Saved."]
+    assert state_rows() == before
+    french = client.get("/admin/states/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert ">Actif</label>" in french.content.decode()
