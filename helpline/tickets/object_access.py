@@ -19,8 +19,8 @@ def check_ticket(actor: Actor, ticket_id: int, access: str) -> None:
         raise PermissionDenied(
             "tagging tickets needs admin.tag or agent change access", code="tag.forbidden"
         )
-    elif access == "tags" and not permissions.can_list_ticket_tags(actor, ticket, profile=profile):
-        raise PermissionDenied("listing tags needs admin.tag or ticket.agent", code="tag.forbidden")
+    elif access == "tags":
+        permissions.require_list_ticket_tags(actor, ticket, profile=profile)
 
 
 def check_article(actor: Actor, article_id: int, access: str) -> None:

@@ -316,6 +316,13 @@ def require_manage_ticket(
         )
 
 
+def require_list_ticket_tags(
+    actor: Actor, ticket: Ticket, *, profile: TicketAccess | None = None
+) -> None:
+    if not can_list_ticket_tags(actor, ticket, profile=profile):
+        raise PermissionDenied("listing tags needs admin.tag or ticket.agent", code="tag.forbidden")
+
+
 def require_close_ticket(
     actor: Actor, ticket: Ticket, *, profile: TicketAccess | None = None
 ) -> None:

@@ -34,7 +34,7 @@ from helpline.core.services import history
 from helpline.core.services import tags as tag_service
 from helpline.lib import clock, refcache
 from helpline.lib.actor import Actor
-from helpline.lib.errors import Invalid, NotAuthenticated, NotFound, PermissionDenied
+from helpline.lib.errors import Invalid, NotAuthenticated, NotFound
 from helpline.projects.models import Project
 from helpline.tickets import permissions
 from helpline.tickets.models import (
@@ -434,11 +434,10 @@ def ticket_tags(
 ) -> list[str]:
     """A ticket's tag names, in the order they were added: for ``admin.tag`` holders and
     agents who may read it (``PermissionDenied`` for others who may read it). ``ticket``: as
-    ``_readable``. The same rule as ``tags.list_tags(actor, "Ticket", id)`` (both ask
-    ``permissions.can_list_ticket_tags``)."""
+    ``_readable``. The same rule as ``tags.list_tags(actor, "Ticket", id)`` (both call
+    ``permissions.require_list_ticket_tags``)."""
     ticket = _readable(actor, ticket_id, profile, ticket)
-    if not permissions.can_list_ticket_tags(actor, ticket, profile=profile):
-        raise PermissionDenied("listing tags needs admin.tag or ticket.agent", code="tag.forbidden")
+    permissions.require_list_ticket_tags(actor, ticket, profile=profile)
     return tag_service.tag_names("Ticket", ticket.pk)
 
 
