@@ -13,7 +13,7 @@ class TicketsConfig(AppConfig):
         from helpline.tickets.selectors import watch_choices
         from helpline.tickets.services.categories import on_group_created
         from helpline.tickets.services.mentions import subscribe_mentions
-        from helpline.tickets.services.sla import subscribe_escalation
+        from helpline.tickets.services.sla import subscribe_escalation, watch_slas
 
         # Every new group gets its default category in the same transaction.
         events.subscribe(GroupCreated, on_group_created, in_transaction=True)
@@ -24,3 +24,4 @@ class TicketsConfig(AppConfig):
         subscribe_mentions()
         # The pages' choice lists are cached per process; a change to their tables drops them.
         watch_choices()
+        watch_slas()

@@ -189,10 +189,22 @@ def has_ticket_access(
 ) -> bool:
     """The predicate twin of ``scope_tickets``: same paths, checked on a loaded ticket."""
     _check_access(access)
+    if profile is None and _own_ticket(actor, ticket, access):
+        return True  # what the customer path would say, without reading the whole profile
     p = profile or ticket_access(actor)
     if access in p.everything:
         return True
     return _agent_path(p, ticket, access) or _customer_path(p, ticket, access)
+
+
+def _own_ticket(actor: Actor, ticket: Ticket, access: str) -> bool:
+    """The customer path's first case: an active customer's own ticket."""
+    return (
+        access in CUSTOMER_ACCESS
+        and actor.user is not None
+        and ticket.customer_id == actor.user_id
+        and actor.has(perms.TICKET_CUSTOMER)
+    )
 
 
 def can_read_ticket(actor: Actor, ticket: Ticket, *, profile: TicketAccess | None = None) -> bool:

@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from helpline.core import permissions as perms
 from helpline.core.models.setting import MailServer
 from helpline.core.services.settings import get_setting
+from helpline.lib import refcache
 from helpline.lib.actor import Actor
 from helpline.lib.errors import Conflict, Invalid
 
@@ -55,6 +56,12 @@ def from_environment() -> bool:
 
 
 def _stored() -> MailServer | None:
+    """The saved server, read once per process until it changes (``refcache``; watched
+    with the settings). Shared: callers only read it."""
+    return refcache.cached("core.mail_server", _read_stored)
+
+
+def _read_stored() -> MailServer | None:
     return MailServer.objects.filter(pk=ROW_ID, host__gt="").first()
 
 

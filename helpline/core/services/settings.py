@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from helpline.core import permissions as perms
-from helpline.core.models.setting import RuntimeSetting
+from helpline.core.models.setting import MailServer, RuntimeSetting
 from helpline.core.settings_registry import REGISTRY, SettingSpec
 from helpline.lib import refcache
 from helpline.lib.actor import Actor
@@ -48,8 +48,10 @@ def _read_stored() -> dict[str, Any]:
 
 
 def watch_settings() -> None:
-    """Any process reads a changed setting at once (called from the app's ``ready``)."""
+    """Any process reads a changed setting, or the changed mail server, at once (called
+    from the app's ``ready``)."""
     refcache.watch(RuntimeSetting)
+    refcache.watch(MailServer)
 
 
 def read_setting(actor: Actor, key: str) -> Any:

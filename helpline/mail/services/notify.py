@@ -91,14 +91,16 @@ def default_domain() -> str:
     return rules.domain_of(mail_server.sender_address())
 
 
-def ticket_root_id(ticket: Ticket) -> str:
+def ticket_root_id(ticket: Ticket, *, domain: str = "", first: Article | None = None) -> str:
     """The Message-ID the ticket's thread starts from: the first article's own (a ticket
-    made from mail), else a stable id of the ticket."""
-    first = (
-        Article.objects.filter(ticket=ticket).order_by("id").values_list("message_id", flat=True)
-    )
-    mid = first.first() or ""
-    return mid or f"<ticket.{ticket.pk}@{default_domain()}>"
+    made from mail), else a stable id of the ticket. ``first``, when the caller holds the
+    ticket's first article, saves reading it again."""
+    if first is not None:
+        mid = first.message_id
+    else:
+        rows = Article.objects.filter(ticket=ticket).order_by("id").values_list("message_id")
+        mid = next(iter(rows[:1]), ("",))[0]
+    return mid or f"<ticket.{ticket.pk}@{domain or default_domain()}>"
 
 
 def queue_notifications(
@@ -116,7 +118,11 @@ def queue_notifications(
     ticket = Ticket.objects.select_related("customer", "owner").get(pk=ticket_id)
     article = Article.objects.filter(pk=article_id).first() if article_id else None
     internal = bool(article and article.internal)
-    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    actor_email = (
+        User.objects.filter(pk=actor_id).values_list("email", flat=True).first()
+        if actor_id
+        else None
+    )
 
     candidates: dict[int, User] = {}
     if only is not None:
@@ -129,13 +135,13 @@ def queue_notifications(
             candidates[sub.user_id] = sub.user
     recipients: list[tuple[User | None, str, str]] = []
     seen: set[str] = set()
-    if actor is not None and actor.email:
-        seen.add(actor.email.lower())  # never the one who made the change
+    if actor_email:
+        seen.add(actor_email.lower())  # never the one who made the change
     if article is not None and article.from_address:
         # a mail taken in is not mailed back to whoever wrote it
         seen.update(a.lower() for _, a in getaddresses([article.from_address]) if "@" in a)
     for user in candidates.values():
-        if actor is not None and user.pk == actor.pk:
+        if user.pk == actor_id:
             continue
         if not user.active or not user.email or user.email.lower() in seen:
             continue
@@ -160,8 +166,12 @@ def queue_notifications(
         seen.add(submitter.lower())
         recipients.append((None, submitter, core_rules.language_of(settings.LANGUAGE_CODE) or "en"))
 
+    if not recipients:
+        return []
     domain = default_domain()
-    root = ticket_root_id(ticket)
+    # The description of a new ticket is its first article.
+    first = article if kind == rules.CREATED and article is not None else None
+    root = ticket_root_id(ticket, domain=domain, first=first)
     parent = (article.message_id if article and article.message_id else "") or root
     in_reply_to, references = rules.thread_headers(root, parent)
     event_key = f"{kind}:{ticket.pk}:{article_id or uuid.uuid4().hex}"
@@ -169,28 +179,36 @@ def queue_notifications(
     if changes:
         context["changes"] = sorted(changes)
     now = timezone.now()
-    rows = []
-    for user, address, language in recipients:
-        key = f"{event_key}:{address.lower()}"
-        row, created = Delivery.objects.get_or_create(
-            dedupe_key=key[:200],
-            defaults={
-                "ticket": ticket,
-                "article": article,
-                "kind": kind,
-                "user": user,
-                "recipient": address,
-                "language": language,
-                "message_id": rules.make_message_id(key, domain),
-                "in_reply_to": in_reply_to,
-                "references": references,
-                "context": context,
-                "next_attempt_at": now,
-            },
-        )
-        if created:
-            rows.append(row)
-            from helpline.mail.jobs import send_delivery
+    keyed = {
+        key[:200]: (key, entry)
+        for key, entry in ((f"{event_key}:{e[1].lower()}", e) for e in recipients)
+    }
+    # One look for rows an earlier run of the same event wrote, one insert for the rest.
+    written = set(
+        Delivery.objects.filter(dedupe_key__in=list(keyed)).values_list("dedupe_key", flat=True)
+    )
+    rows = Delivery.objects.bulk_create(
+        [
+            Delivery(
+                dedupe_key=dedupe_key,
+                ticket=ticket,
+                article=article,
+                kind=kind,
+                user=user,
+                recipient=address,
+                language=language,
+                message_id=rules.make_message_id(key, domain),
+                in_reply_to=in_reply_to,
+                references=references,
+                context=context,
+                next_attempt_at=now,
+            )
+            for dedupe_key, (key, (user, address, language)) in keyed.items()
+            if dedupe_key not in written
+        ]
+    )
+    from helpline.mail.jobs import send_delivery
 
-            enqueue_on_commit(send_delivery, row.pk)
+    for row in rows:
+        enqueue_on_commit(send_delivery, row.pk)
     return rows

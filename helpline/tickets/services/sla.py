@@ -30,7 +30,7 @@ from helpline.core.models import (
     Organization,
     User,
 )
-from helpline.lib import clock, events
+from helpline.lib import clock, events, refcache
 from helpline.lib.actor import Actor
 from helpline.lib.errors import Conflict, Invalid, NotFound
 from helpline.tickets import sla_rules
@@ -100,11 +100,16 @@ def recompute_escalation(ticket_id: int) -> None:
     and only when something changed. Runs inside the caller's transaction.
     """
     with transaction.atomic():
-        ticket = Ticket.objects.select_for_update().filter(pk=ticket_id).first()
+        ticket = (
+            Ticket.objects.select_for_update(of=("self",))
+            .select_related("state__state_type")
+            .filter(pk=ticket_id)
+            .first()
+        )
         if ticket is None:
             return
         now = clock.now()
-        state = TicketState.objects.select_related("state_type").get(pk=ticket.state_id)
+        state = ticket.state
         pauses = _track_pause(ticket, state, now)
         contacts = _contacts(ticket.pk)
         values = _contact_values(ticket, state, contacts, now)
@@ -205,9 +210,15 @@ def _contact_values(
     }
 
 
+def _active_slas() -> tuple[Sla, ...]:
+    return tuple(Sla.objects.filter(active=True).select_related("calendar"))
+
+
 def _sla_for(ticket: Ticket) -> Sla | None:
+    # The active SLAs are kept per process (``refcache``), dropped when SLAs or calendars
+    # change (``watch_slas``).
     return sla_rules.select_sla(
-        Sla.objects.filter(active=True).select_related("calendar"),
+        refcache.cached("tickets.active_slas", _active_slas),
         priority_id=ticket.priority_id,
         group_id=ticket.group_id,
         organization_id=ticket.organization_id,
@@ -264,6 +275,12 @@ def on_article_added(event: ArticleAdded) -> None:
 def on_ticket_merged(event: TicketMerged) -> None:
     recompute_escalation(event.source_id)
     recompute_escalation(event.target_id)
+
+
+def watch_slas() -> None:
+    """Drop the kept SLA list when an SLA or a calendar changes (app ``ready``)."""
+    refcache.watch(Sla)
+    refcache.watch(Calendar)
 
 
 def subscribe_escalation() -> None:
