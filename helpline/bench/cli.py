@@ -117,9 +117,30 @@ def register(subparsers: Any) -> None:
         default=2000,
         help="rows per concurrency for the raw insert floor (default 2,000)",
     )
+    p.add_argument(
+        "--only",
+        type=_scenario_names,
+        default=(),
+        metavar="NAMES",
+        help="run only these scenarios, comma-separated (the floor always runs), e.g. "
+        "create_api,list_api",
+    )
     p.add_argument("--json", metavar="FILE", help="write the results as JSON")
     p.add_argument("--markdown", metavar="FILE", help="write the results as a markdown table")
     p.set_defaults(func=cmd_run)
+
+
+def _scenario_names(value: str) -> tuple[str, ...]:
+    from helpline.bench.run import SCENARIO_NAMES
+
+    names = tuple(v.strip() for v in value.split(",") if v.strip())
+    unknown = [n for n in names if n not in SCENARIO_NAMES]
+    if not names or unknown:
+        wrong = ", ".join(unknown) if unknown else repr(value)
+        raise argparse.ArgumentTypeError(
+            f"{wrong}: no such scenario; choose from {', '.join(SCENARIO_NAMES)}"
+        )
+    return names
 
 
 def _concurrency(value: str) -> tuple[int, ...]:
@@ -211,6 +232,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         field_query=args.field_query,
         db_inserts=args.db_inserts,
         long_articles=max(0, args.long_articles),
+        only=args.only,
     )
     with database_errors():
         if pending_migrations():

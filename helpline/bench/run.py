@@ -57,6 +57,14 @@ class RunPlan:
     field_query: str = "state:open"
     db_inserts: int = 2000  # rows per concurrency for the raw insert floor
     long_articles: int = 5000  # articles of the long ticket shown (0: no such scenarios)
+    only: tuple[str, ...] = ()  # scenario names to run (the floor always runs); () = all
+
+
+SCENARIO_NAMES = (
+    "create_api", "list_api", "list_page", "show_api", "articles_api", "show_page",
+    "search_common", "search_rare", "search_field", "home_page", "show_long_page",
+    "articles_long_api", "articles_long_api_page",
+)  # fmt: skip
 
 
 @dataclass
@@ -784,7 +792,8 @@ def run(plan: RunPlan, out: Callable[[str], None], log_dir: Path) -> dict[str, A
             },
         )
         page = Client(server.port, {"Cookie": cookie})
-        if plan.long_articles > 1:
+        long_wanted = not plan.only or any("_long_" in name for name in plan.only)
+        if plan.long_articles > 1 and long_wanted:
             fixture.long_id = long_ticket(api, fixture, plan.long_articles)
             out(f"Long ticket: {fixture.long_id} with {plan.long_articles:,} articles.")
         floor = Client(server.port, {})
@@ -793,6 +802,8 @@ def run(plan: RunPlan, out: Callable[[str], None], log_dir: Path) -> dict[str, A
         for c in plan.concurrency:
             loads[f"c{c}_start"] = load_average()
             for scenario in scenarios(fixture, plan):
+                if plan.only and scenario.name not in plan.only and scenario.name != "floor":
+                    continue
                 client = clients[scenario.kind]
                 warm, error = drive(client, scenario, c, plan.warmup, plan.max_seconds, serial)
                 serial += warm.requests + warm.errors

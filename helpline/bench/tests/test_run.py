@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
+
 import pytest
 
+from helpline.bench import cli, run
 from helpline.bench.run import percentile, server_timing, summarize
 
 
@@ -52,3 +55,22 @@ def test_every_response_says_what_it_cost_the_server(client):
     app, cpu = server_timing(response["Server-Timing"])
     assert app > 0
     assert 0 <= cpu <= app + 0.05  # the thread's CPU time within the request's time
+
+
+def test_only_names_the_scenarios_the_run_builds():
+    fixture = run.Fixture(
+        token="t", password="p", tickets=1, articles=1, show_ids=[1], group_id=1,
+        customer_ids=[2], database="db", long_id=3,
+    )  # fmt: skip
+    built = {s.name for s in run.scenarios(fixture, run.RunPlan())}
+    assert built == {"floor", *run.SCENARIO_NAMES}
+
+
+def test_only_takes_known_scenario_names_and_refuses_others():
+    assert cli._scenario_names(" create_api, list_api ,") == ("create_api", "list_api")
+    with pytest.raises(argparse.ArgumentTypeError) as refused:
+        cli._scenario_names("create_api,teleport")
+    message = str(refused.value)
+    assert message.startswith("teleport: no such scenario; choose from create_api, list_api")
+    with pytest.raises(argparse.ArgumentTypeError):
+        cli._scenario_names(" , ")
