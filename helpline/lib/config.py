@@ -175,7 +175,7 @@ def replica_database(url: str, primary: dict[str, Any]) -> dict[str, Any]:
 def _sqlite(path: Path) -> dict[str, Any]:
     test_name = os.environ.get("HELPLINE_TEST_DATABASE") or "test-helpline"
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": "helpline.lib.sqlite",  # Django's, with writers queued (lib/sqlite/base.py)
         "NAME": str(path),
         # Kept open between requests: a new connection runs the pragmas, parses the schema
         # and starts with an empty page cache, which cost a page with twenty queries ~30 ms.
