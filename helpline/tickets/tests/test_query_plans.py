@@ -22,7 +22,9 @@ TICKETS = 50_000
 # scope -> indexes one of which the plan must use
 EXPECTED = {
     "agent, 3 of 100 groups": {"tickets_ticket_pkey", "ticket_group_id", "ROWID_WALK"},
-    "agent, one small group": {"ticket_group_id"},
+    # PostgreSQL's planner sometimes takes (group, state, id) here: still the group's rows
+    # only, and a small group's sort is cheap.
+    "agent, one small group": {"ticket_group_id", "ticket_group_state_id"},
     "agent, open tickets of one group": {"ticket_group_id", "ticket_group_state_id"},
     "customer, organization not shared": {"ticket_customer_id"},
     "customer, shared organization": {"ticket_customer_id", "tickets_ticket_pkey"},
