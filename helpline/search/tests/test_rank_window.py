@@ -4,6 +4,7 @@ following newest first, every match on exactly one page, and a count that may st
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from helpline.search.selectors import search_tickets
 from helpline.search.tests.conftest import make_ticket
@@ -123,3 +124,21 @@ def test_a_scope_with_as_many_matches_as_the_window(printers, group_b):
 def test_nothing_visible_finds_nothing(printers):
     assert search_tickets(Ticket.objects.none(), "printer", limit=5) == ([], 0)
     assert search_tickets(Ticket.objects.filter(pk__in=[]), "printer", limit=5) == ([], 0)
+
+
+def test_a_common_word_is_ranked_and_counted_in_one_statement(
+    printers, group_a, settings, django_assert_num_queries
+):
+    # SQLite walks the index newest first: the window's scores, the page and how many the
+    # window holds come from one statement, and a count that stops inside the window needs
+    # no second pass (then the page's rows are read).
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL counts and ranks in two statements")
+    scoped = scopes(group_a)["all"]
+    with django_assert_num_queries(2):
+        page, total = search_tickets(scoped, "printer", limit=3, count_limit=4)
+    assert (len(page), total) == (3, 4)
+    settings.SEARCH_RANK_WINDOW = 100
+    with django_assert_num_queries(2):  # fewer matches than the window: the count is exact
+        page, total = search_tickets(scopes(group_a)["one group"], "printer", limit=3)
+    assert (len(page), total) == (3, 13)
