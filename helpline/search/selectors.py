@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 from django.db.models import F, QuerySet
+from django.db.models.expressions import RawSQL
 
 from helpline.lib.clock import now
 from helpline.lib.dbrouter import search_alias
@@ -20,7 +21,7 @@ from helpline.lib.errors import Invalid
 from helpline.lib.queries import count_up_to
 from helpline.search import compile as compiler
 from helpline.search import registry
-from helpline.search.backends import backend
+from helpline.search.backends import Backend, backend
 from helpline.search.query import parse
 
 M = TypeVar("M", bound=models.Model)
@@ -57,6 +58,19 @@ def search_documents(
     node = parse(query, spec.field_types, spec.aliases)
     plan = compiler.plan(node, spec, engine, internal=include_internal, moment=now())
     filtered = scoped.filter(plan.filter)
+    window = settings.SEARCH_RANK_WINDOW
+    if _walks_newest(engine, spec, plan):
+        ranked, total = _walked_ids(
+            kind,
+            filtered,
+            plan,
+            window=window,
+            limit=limit,
+            offset=offset,
+            include_internal=include_internal,
+            count_limit=count_limit,
+        )
+        return _page(scoped, ranked), total
     if plan.required is not None:
         counted = filtered.filter(pk__in=engine.matching(kind, plan.required, include_internal))
     else:
@@ -76,7 +90,6 @@ def search_documents(
         for item in page:
             item.search_score = None  # type: ignore[attr-defined]
         return page, total
-    window = settings.SEARCH_RANK_WINDOW
     if plan.required is not None:  # the window holds every match when there are fewer
         ranked = _windowed_ids(
             kind,
@@ -98,6 +111,13 @@ def search_documents(
             offset=offset,
             include_internal=include_internal,
         )
+    return _page(scoped, ranked), total
+
+
+def _page(scoped: QuerySet[M], ranked: list[tuple[Any, float | None]]) -> list[M]:
+    """The objects of ``ranked`` (ids and scores) in its order, each with its score."""
+    if not ranked:
+        return []
     by_id: dict[Any, M] = {obj.pk: obj for obj in scoped.filter(pk__in=[pk for pk, _ in ranked])}
     page = []
     for pk, score in ranked:
@@ -105,7 +125,7 @@ def search_documents(
         if obj is not None:
             obj.search_score = score  # type: ignore[attr-defined]
             page.append(obj)
-    return page, total
+    return page
 
 
 def matching_documents(
@@ -127,6 +147,101 @@ def matching_documents(
     if plan.required is not None:
         filtered = filtered.filter(pk__in=engine.matching(kind, plan.required, include_internal))
     return filtered
+
+
+def _walks_newest(engine: Backend, spec: registry.DocumentKind, plan: compiler.Plan) -> bool:
+    """Whether the index itself can give this query's matches newest first: required words
+    that are also what it ranks by, a kind whose newest-first order is its id order (which
+    the document ids follow), and an index that reads its matches in id order."""
+    return (
+        engine.walked_object is not None
+        and plan.required is not None
+        and plan.rank == plan.required
+        and spec.newest in (("-id",), ("-pk",))
+    )
+
+
+def _walked_ids(
+    kind: str,
+    filtered: QuerySet[M],
+    plan: compiler.Plan,
+    *,
+    window: int,
+    limit: int,
+    offset: int,
+    include_internal: bool,
+    count_limit: int | None,
+) -> tuple[list[tuple[Any, float | None]], int]:
+    """``_windowed_ids`` and the count, with the index walking its matches newest first.
+
+    Each match the walk meets is checked against ``filtered`` (the scope and the field
+    terms, a correlated ``EXISTS`` on the object's primary key) and the walk stops once it
+    has the window: a common word no longer has every match listed for ``pk IN``, then
+    sorted. One statement scores the window, sorts its page and tells how many the window
+    holds; the count goes on past the window only when the window is full and the caller
+    wants more than that (``count_limit``), starting where the window ended.
+    """
+    engine = backend()
+    required = plan.required
+    if required is None or engine.walked_object is None:
+        raise ValueError("not a query the index can walk")
+    scope = filtered.filter(pk=RawSQL(engine.walked_object, [])).order_by().values("pk")  # noqa: S611 (a constant)
+    try:
+        scope_sql, scope_params = scope.query.sql_with_params()
+    except EmptyResultSet:
+        return [], 0
+
+    def walk(*, scored: bool, before: int | None = None) -> tuple[str, list[Any]]:
+        return engine.newest_matches(
+            kind,
+            required,
+            include_internal,
+            where=f"EXISTS ({scope_sql})",
+            params=scope_params,
+            scored=scored,
+            before=before,
+        )
+
+    ranks_page = offset < window
+    walked_sql, walked_params = walk(scored=ranks_page)
+    sql = (
+        f"WITH w AS ({walked_sql} LIMIT %s), "  # noqa: S608 (backend SQL and constants)
+        "n AS (SELECT count(*) AS n, min(object_id) AS last FROM w) "
+        "SELECT n.n, n.last, p.object_id, p.score FROM n LEFT JOIN (SELECT object_id, score "
+        "FROM w ORDER BY score DESC, object_id DESC LIMIT %s OFFSET %s) p ON 1 "
+        "ORDER BY p.score DESC, p.object_id DESC"
+    )
+    take = [limit, offset] if ranks_page else [0, 0]
+    with connections[filtered.db].cursor() as cursor:
+        cursor.execute(sql, [*walked_params, window, *take])
+        rows = cursor.fetchall()
+        in_window, last = rows[0][0], rows[0][1]
+        found: list[tuple[Any, float | None]] = [(r[2], r[3]) for r in rows if r[2] is not None]
+        total = in_window
+        full = in_window == window
+        if full and (count_limit is None or count_limit > window):
+            rest_sql, rest_params = walk(scored=False, before=last)
+            rest = -1 if count_limit is None else count_limit - window  # -1: no limit
+            cursor.execute(
+                f"SELECT count(*) FROM ({rest_sql} LIMIT %s)",  # noqa: S608 (backend SQL)
+                [*rest_params, rest],
+            )
+            total += cursor.fetchone()[0]
+        elif full and count_limit is not None:
+            total = count_limit
+        if count_limit is not None:
+            total = min(total, count_limit)
+        if offset >= total:
+            return [], total
+        if full and offset + limit > window:
+            start = max(offset, window)
+            older_sql, older_params = walk(scored=False, before=last)
+            cursor.execute(
+                f"{older_sql} LIMIT %s OFFSET %s",
+                [*older_params, offset + limit - start, start - window],
+            )
+            found += [(row[0], None) for row in cursor.fetchall()]
+    return found, total
 
 
 def _windowed_ids(

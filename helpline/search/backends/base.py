@@ -54,6 +54,9 @@ def positive(expr: TextExpr) -> TextExpr:
 
 class Backend(Protocol):
     vendor: str
+    # SQL naming the object id of the document ``newest_matches`` is at, for a correlated
+    # condition in its ``where``; None when the index cannot walk its matches newest first.
+    walked_object: str | None
 
     def write(self, kind: str, documents: Sequence[Document]) -> None:
         """Put these documents in the index, replacing what it held for them."""
@@ -70,6 +73,24 @@ class Backend(Protocol):
     ) -> tuple[str, list[object]]:
         """SQL yielding ``object_id`` and ``score`` (higher is better) for every match; with
         ``within`` (SQL of a subquery of object ids, no parameters) only for those."""
+
+    def newest_matches(
+        self,
+        kind: str,
+        expr: TextExpr,
+        internal: bool,
+        *,
+        where: str,
+        params: Sequence[object],
+        scored: bool,
+        before: int | None = None,
+    ) -> tuple[str, list[object]]:
+        """SQL yielding ``object_id`` and ``score`` (None unless ``scored``) of the matches
+        of ``expr`` that satisfy ``where`` (SQL with ``params``, naming the object through
+        ``walked_object``), highest object id first, read from the index in that order so
+        that a ``LIMIT`` after it stops the walk; with ``before``, only objects below it.
+        Only for backends with ``walked_object``."""
+        raise NotImplementedError
 
     def counting(self, alias: str) -> AbstractContextManager[None]:
         """Around counting a query's matches on connection ``alias`` (see PostgreSQL's)."""

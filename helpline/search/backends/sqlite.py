@@ -30,6 +30,7 @@ from helpline.search.registry import (
 
 CHUNK = 500
 _WEIGHTS = ", ".join(str(w) for w in BM25_WEIGHTS)
+_WALKED = "hl_walk"  # the alias of the index in newest_matches
 
 
 def tokenizer() -> str:
@@ -130,6 +131,34 @@ class SqliteBackend:
             f"WHERE search_fts MATCH %s AND rowid %% {KIND_SLOTS} = %s",
             [match_expression(expr, internal), registry.get(kind).code],
         )
+
+    # Document ids are object_id * KIND_SLOTS + code: within one kind, FTS5's rowid order
+    # is the objects' id order, and FTS5 reads a doclist in either direction by itself.
+    walked_object: str | None = f"{_WALKED}.rowid / {KIND_SLOTS}"
+
+    def newest_matches(
+        self,
+        kind: str,
+        expr: TextExpr,
+        internal: bool,
+        *,
+        where: str,
+        params: Sequence[object],
+        scored: bool,
+        before: int | None = None,
+    ) -> tuple[str, list[object]]:
+        score = f"-bm25({_WALKED}.search_fts, {_WEIGHTS})" if scored else "NULL"
+        below = f" AND {_WALKED}.rowid < %s" if before is not None else ""
+        sql = (
+            f"SELECT {_WALKED}.rowid / {KIND_SLOTS} AS object_id, {score} AS score "  # noqa: S608 (constants)
+            f"FROM search_fts {_WALKED} WHERE {_WALKED}.search_fts MATCH %s "
+            f"AND {_WALKED}.rowid %% {KIND_SLOTS} = %s{below} AND ({where}) "
+            f"ORDER BY {_WALKED}.rowid DESC"
+        )
+        bound: list[object] = [match_expression(expr, internal), registry.get(kind).code]
+        if before is not None:
+            bound.append(before * KIND_SLOTS)  # below every document of object ``before``
+        return sql, [*bound, *params]
 
     def scored(
         self, kind: str, expr: TextExpr, internal: bool, *, within: str = ""
