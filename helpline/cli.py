@@ -52,11 +52,12 @@ def setup_django() -> None:
         raise CliError(str(exc)) from None
 
 
-def describe_database() -> str:
+def describe_database(db: dict[str, Any] | None = None) -> str:
+    """The database in words, for messages: ``db`` is a ``DATABASES`` entry (the default's)."""
     from django.conf import settings
 
-    db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3"):
+    db = db if db is not None else settings.DATABASES["default"]
+    if "sqlite" in db["ENGINE"]:  # Django's backend or ours (helpline.lib.sqlite)
         return f"SQLite database {db['NAME']}"
     return f"PostgreSQL database {db['NAME']!r} at {db['HOST'] or 'localhost'}:{db['PORT'] or 5432}"
 

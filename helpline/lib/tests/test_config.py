@@ -208,3 +208,18 @@ def test_storage_secret_is_redacted_from_errors():
     assert str(info.value) == (
         "HELPLINE_STORAGE_URL='s3://key:***@minio:port/files': the port is not a number"
     )
+
+
+@pytest.mark.parametrize(
+    ("engine", "expected"),
+    [
+        ("helpline.lib.sqlite", "SQLite database /data/helpline.sqlite3"),
+        ("django.db.backends.sqlite3", "SQLite database /data/helpline.sqlite3"),
+        ("django.db.backends.postgresql", "PostgreSQL database '/data/helpline.sqlite3' at db:6543"),
+    ],
+)
+def test_the_cli_names_the_database_by_its_engine(engine, expected):
+    from helpline.cli import describe_database
+
+    db = {"ENGINE": engine, "NAME": "/data/helpline.sqlite3", "HOST": "db", "PORT": "6543"}
+    assert describe_database(db) == expected
