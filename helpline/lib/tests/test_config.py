@@ -213,13 +213,13 @@ def test_storage_secret_is_redacted_from_errors():
 @pytest.mark.parametrize(
     ("engine", "expected"),
     [
-        ("helpline.lib.sqlite", "SQLite database /data/helpline.sqlite3"),
-        ("django.db.backends.sqlite3", "SQLite database /data/helpline.sqlite3"),
-        ("django.db.backends.postgresql", "PostgreSQL database '/data/helpline.sqlite3' at db:6543"),
+        ("helpline.lib.sqlite", "SQLite database /data/h.db"),
+        ("django.db.backends.sqlite3", "SQLite database /data/h.db"),
+        ("django.db.backends.postgresql", "PostgreSQL database '/data/h.db' at db:6543"),
     ],
 )
 def test_the_cli_names_the_database_by_its_engine(engine, expected):
     from helpline.cli import describe_database
 
-    db = {"ENGINE": engine, "NAME": "/data/helpline.sqlite3", "HOST": "db", "PORT": "6543"}
+    db = {"ENGINE": engine, "NAME": "/data/h.db", "HOST": "db", "PORT": "6543"}
     assert describe_database(db) == expected
