@@ -246,3 +246,25 @@ def test_merge_stops_the_merged_tickets_clock(frozen, calendar, support, custome
         events.publish(TicketMerged(source_id=source.pk, target_id=target.pk, actor_id=None))
     assert escalation(source) == dict.fromkeys(ESCALATION)
     assert escalation(target)["escalation_at"] == berlin(2025, 6, 2, 10, 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_kept_sla_list_follows_sla_and_calendar_changes(frozen, calendar, support, customer):
+    """The active SLAs are kept per process; committed changes to an SLA or its calendar
+    reach the next ticket (with the list kept stale, both would escalate at 9:30)."""
+    sla = make_sla(calendar, first_response_time=60)
+    frozen.set(berlin(2025, 6, 10, 9, 0))  # a Tuesday morning
+    open_ticket(support, customer=customer)  # a warm-up: the list is kept from here on
+    first = open_ticket(support, customer=customer)
+    assert escalation(first)["first_response_escalation_at"] == berlin(2025, 6, 10, 10, 0)
+    sla.first_response_time = 120
+    sla.save()
+    second = open_ticket(support, customer=customer)
+    assert escalation(second)["first_response_escalation_at"] == berlin(2025, 6, 10, 11, 0)
+    calendar.business_hours = {
+        **calendar.business_hours,
+        "tue": {"active": True, "timeframes": [["10:00", "17:00"]]},
+    }
+    calendar.save()
+    third = open_ticket(support, customer=customer)
+    assert escalation(third)["first_response_escalation_at"] == berlin(2025, 6, 10, 12, 0)
