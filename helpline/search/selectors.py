@@ -21,7 +21,7 @@ from helpline.lib.errors import Invalid
 from helpline.lib.queries import count_up_to
 from helpline.search import compile as compiler
 from helpline.search import registry
-from helpline.search.backends import Backend, backend
+from helpline.search.backends import Backend, Walking, backend
 from helpline.search.query import parse
 
 M = TypeVar("M", bound=models.Model)
@@ -154,7 +154,7 @@ def _walks_newest(engine: Backend, spec: registry.DocumentKind, plan: compiler.P
     that are also what it ranks by, a kind whose newest-first order is its id order (which
     the document ids follow), and an index that reads its matches in id order."""
     return (
-        engine.walked_object is not None
+        isinstance(engine, Walking)
         and plan.required is not None
         and plan.rank == plan.required
         and spec.newest in (("-id",), ("-pk",))
@@ -183,7 +183,7 @@ def _walked_ids(
     """
     engine = backend()
     required = plan.required
-    if required is None or engine.walked_object is None:
+    if required is None or not isinstance(engine, Walking):
         raise ValueError("not a query the index can walk")
     scope = filtered.filter(pk=RawSQL(engine.walked_object, [])).order_by().values("pk")  # noqa: S611 (a constant)
     try:

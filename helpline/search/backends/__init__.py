@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from django.db import connection
 
-from helpline.search.backends.base import AllOf, AnyOf, Backend, Leaf, TextExpr, Without
+from helpline.search.backends.base import (
+    AllOf,
+    AnyOf,
+    Backend,
+    Leaf,
+    TextExpr,
+    Walking,
+    Without,
+)
 from helpline.search.backends.postgres import PostgresBackend
 from helpline.search.backends.sqlite import SqliteBackend
 
-__all__ = ["AllOf", "AnyOf", "Backend", "Leaf", "TextExpr", "Without", "backend"]
+__all__ = ["AllOf", "AnyOf", "Backend", "Leaf", "TextExpr", "Walking", "Without", "backend"]
 
 _BACKENDS: dict[str, Backend] = {"sqlite": SqliteBackend(), "postgresql": PostgresBackend()}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from helpline.search.registry import Document
 
@@ -54,9 +54,6 @@ def positive(expr: TextExpr) -> TextExpr:
 
 class Backend(Protocol):
     vendor: str
-    # SQL naming the object id of the document ``newest_matches`` is at, for a correlated
-    # condition in its ``where``; None when the index cannot walk its matches newest first.
-    walked_object: str | None
 
     def write(self, kind: str, documents: Sequence[Document]) -> None:
         """Put these documents in the index, replacing what it held for them."""
@@ -74,6 +71,26 @@ class Backend(Protocol):
         """SQL yielding ``object_id`` and ``score`` (higher is better) for every match; with
         ``within`` (SQL of a subquery of object ids, no parameters) only for those."""
 
+    def counting(self, alias: str) -> AbstractContextManager[None]:
+        """Around counting a query's matches on connection ``alias`` (see PostgreSQL's)."""
+
+    def prepare_rebuild(self) -> bool:
+        """Make the index structures match the configuration; True when they were remade
+        (and so every document must be written again)."""
+
+    def dump(self, kind: str) -> dict[int, str]:
+        """What the index holds per object, as comparable text (for checks and tests)."""
+
+
+@runtime_checkable
+class Walking(Protocol):
+    """A backend whose index reads a word's matches in object id order, newest first, and
+    can stop after a ``LIMIT`` (SQLite's FTS5; PostgreSQL's GIN index has no order)."""
+
+    # SQL naming the object id of the document ``newest_matches`` is at, for a correlated
+    # condition in its ``where``.
+    walked_object: str
+
     def newest_matches(
         self,
         kind: str,
@@ -89,15 +106,4 @@ class Backend(Protocol):
         of ``expr`` that satisfy ``where`` (SQL with ``params``, naming the object through
         ``walked_object``), highest object id first, read from the index in that order so
         that a ``LIMIT`` after it stops the walk; with ``before``, only objects below it.
-        Only for backends with ``walked_object``."""
-        raise NotImplementedError
-
-    def counting(self, alias: str) -> AbstractContextManager[None]:
-        """Around counting a query's matches on connection ``alias`` (see PostgreSQL's)."""
-
-    def prepare_rebuild(self) -> bool:
-        """Make the index structures match the configuration; True when they were remade
-        (and so every document must be written again)."""
-
-    def dump(self, kind: str) -> dict[int, str]:
-        """What the index holds per object, as comparable text (for checks and tests)."""
+        """

@@ -127,21 +127,6 @@ class PostgresBackend:
         )
         return SearchDocument.objects.filter(matches, kind=kind).values("object_id")
 
-    walked_object: str | None = None  # the GIN index has no order: matches are found, then sorted
-
-    def newest_matches(
-        self,
-        kind: str,
-        expr: TextExpr,
-        internal: bool,
-        *,
-        where: str,
-        params: Sequence[object],
-        scored: bool,
-        before: int | None = None,
-    ) -> tuple[str, list[object]]:
-        raise NotImplementedError("PostgreSQL finds matches unordered")
-
     def scored(
         self, kind: str, expr: TextExpr, internal: bool, *, within: str = ""
     ) -> tuple[str, list[object]]:

@@ -134,7 +134,7 @@ class SqliteBackend:
 
     # Document ids are object_id * KIND_SLOTS + code: within one kind, FTS5's rowid order
     # is the objects' id order, and FTS5 reads a doclist in either direction by itself.
-    walked_object: str | None = f"{_WALKED}.rowid / {KIND_SLOTS}"
+    walked_object: str = f"{_WALKED}.rowid / {KIND_SLOTS}"
 
     def newest_matches(
         self,
