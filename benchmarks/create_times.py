@@ -56,7 +56,7 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
     from huey.contrib.djhuey import HUEY
 
-    from helpline.bench.run import prepare
+    from helpline.bench.run import create_body, prepare
 
     def run_pending_jobs() -> None:
         while (task := HUEY.dequeue()) is not None:
@@ -64,22 +64,10 @@ def main() -> None:
 
     settings.ALLOWED_HOSTS = ["*"]
     fixture = prepare()
-    group_id, customers = fixture.group_id, fixture.customer_ids
     client = Client(HTTP_AUTHORIZATION=f"Bearer {fixture.token}")
 
     def create(i: int) -> None:
-        body = {
-            "title": f"Create timing {i}: the printer on floor 3 is jammed",
-            "group_id": group_id,
-            "customer_id": customers[i % len(customers)],
-            "article": {
-                "subject": "Printer jammed",
-                "body": "The printer on floor 3 jams on every second page since this "
-                "morning. We already restarted it twice. Error ERR4521 on its display.",
-                "type": "note",
-                "internal": False,
-            },
-        }
+        body = create_body(f"Create timing {i}", fixture, i)
         response = client.post("/api/v1/tickets", json.dumps(body), content_type="application/json")
         if response.status_code not in (200, 201):
             raise SystemExit(f"create answered {response.status_code}: {response.content[:300]!r}")

@@ -653,24 +653,30 @@ def fts_floor(word: str, repeat: int, max_seconds: float = 60.0) -> dict[str, An
 # -- the run -------------------------------------------------------------------------------
 
 
+def create_body(label: str, fixture: Fixture, i: int) -> dict[str, Any]:
+    """The ``POST /api/v1/tickets`` body of the create scenario (also
+    ``benchmarks/create_times.py``): a group, the i-th customer and a first article."""
+    customers = fixture.customer_ids
+    return {
+        "title": f"{label}: the printer on floor 3 is jammed",
+        "group_id": fixture.group_id,
+        "customer_id": customers[i % len(customers)],
+        "article": {
+            "subject": "Printer jammed",
+            "body": "The printer on floor 3 jams on every second page since this "
+            "morning. We already restarted it twice. Error ERR4521 on its display.",
+            "type": "note",
+            "internal": False,
+        },
+    }
+
+
 def scenarios(fixture: Fixture, plan: RunPlan) -> list[Scenario]:
     ids = fixture.show_ids
-    customers = fixture.customer_ids
     tag = secrets.token_hex(3)
 
     def create(i: int) -> Request:
-        body = {
-            "title": f"Benchmark ticket {tag}-{i}: the printer on floor 3 is jammed",
-            "group_id": fixture.group_id,
-            "customer_id": customers[i % len(customers)],
-            "article": {
-                "subject": "Printer jammed",
-                "body": "The printer on floor 3 jams on every second page since this "
-                "morning. We already restarted it twice. Error ERR4521 on its display.",
-                "type": "note",
-                "internal": False,
-            },
-        }
+        body = create_body(f"Benchmark ticket {tag}-{i}", fixture, i)
         return "POST", "/api/v1/tickets", json.dumps(body).encode()
 
     def get(path: str) -> Callable[[int], Request]:
